@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import Assignment, LoginThrottle, User
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 1
+    autocomplete_fields = ["unit", "club"]
+
+
+@admin.register(User)
+class ISHCUserAdmin(UserAdmin):
+    fieldsets = UserAdmin.fieldsets + (("ISHC", {"fields": ("role", "organisation", "phone")}),)
+    list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active"]
+    list_filter = ["role", "is_active"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    list_display = ["username", "failures", "locked_until"]

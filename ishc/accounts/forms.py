@@ -1,0 +1,30 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import LoginThrottle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's log-in form, refusing a user name locked after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Too many failed log-ins. This account is locked for a few minutes; try again later "
+            "or ask your officer to reset the password."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if username and LoginThrottle.is_locked(username):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                LoginThrottle.record_failure(username)
+            raise
+        LoginThrottle.record_success(username)
+        return cleaned

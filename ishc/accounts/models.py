@@ -1,0 +1,104 @@
+"""Users, their roles and the units they are assigned to.
+
+What a user may *see* comes from the units they are assigned (each reaches its whole subtree);
+whether they may *enter* data there comes from their role. Both are read in one place:
+ishc.accounts.scope.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("System administrator")
+    CENTRAL = "central", _("Central officer")
+    BOARD = "board", _("Steering Board member")
+    PROVINCE = "province", _("Province officer")
+    COMMUNE = "commune", _("Commune officer")
+    CLUB = "club", _("Club board member")
+    VIEWER = "viewer", _("Viewer")
+
+
+# Roles that only read, wherever they are assigned. A Steering Board member edits the Board's own
+# workplan (its agency's tasks), which the board app decides; club data stays read-only to them.
+READ_ONLY_ROLES = {Role.BOARD, Role.VIEWER}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Agency, association or donor the person works for."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Assignment(models.Model):
+    """A unit a user is assigned to: the country (no unit, no club), a 2025 province or commune, or
+    one club. Legacy units are never assigned: people work in today's units."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("geo.Unit", models.PROTECT, null=True, blank=True)
+    club = models.ForeignKey("clubs.Club", models.CASCADE, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=True) | models.Q(club__isnull=True),
+                name="assignment_unit_or_club",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.club_id:
+            return str(self.club)
+        if self.unit_id:
+            return str(self.unit)
+        return str(_("Whole country"))
+
+    def clean(self):
+        if self.unit_id and not self.unit.is_current:
+            raise ValidationError(_("Assign 2025 units only."))
+
+
+class LoginThrottle(models.Model):
+    """Failed log-ins per user name, so that password guessing is slowed to a crawl.
+
+    Keyed by the name typed, not by the user, so that guessing names reveals nothing: an unknown
+    name is locked the same way as a real one.
+    """
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    @classmethod
+    def is_locked(cls, username: str) -> bool:
+        return cls.objects.filter(
+            username=username.lower(), locked_until__gt=timezone.now()
+        ).exists()
+
+    @classmethod
+    def record_failure(cls, username: str) -> None:
+        row, _created = cls.objects.get_or_create(username=username.lower())
+        row.failures += 1
+        if row.failures >= settings.LOGIN_MAX_FAILURES:
+            row.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+            row.failures = 0
+        row.save()
+
+    @classmethod
+    def record_success(cls, username: str) -> None:
+        cls.objects.filter(username=username.lower()).delete()

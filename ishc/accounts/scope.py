@@ -1,0 +1,160 @@
+"""The one place that decides what a user may see and change.
+
+Every query for user-visible data goes through `visible()` or `editable()` (or the *_or_404
+helpers built on them). A model says how it reaches its club with a `SCOPE_CLUB` attribute (""
+for Club itself, "club" for Member, "loan__club" for a repayment …) or how it reaches a 2025 unit
+with `SCOPE_UNIT`. Nothing here knows how many levels the hierarchy has beyond "province holds
+communes holds clubs", and no view filters by unit itself.
+
+An object outside the scope answers 404, never 403, so that a URL reveals nothing about whether
+it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .models import READ_ONLY_ROLES, Role, User
+
+_NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    national: bool
+    province_ids: frozenset[int]
+    commune_ids: frozenset[int]
+    club_ids: frozenset[int]
+    can_enter: bool
+    role: str
+
+    @property
+    def empty(self) -> bool:
+        return not (self.national or self.province_ids or self.commune_ids or self.club_ids)
+
+    def club_q(self, path: str = "") -> Q:
+        """Q for objects whose club (reached through `path`) lies in this scope."""
+        if self.national:
+            return Q()
+        p = f"{path}__" if path else ""
+        q = _NOTHING
+        if self.province_ids:
+            q |= Q(**{f"{p}province_id__in": self.province_ids})
+        if self.commune_ids:
+            q |= Q(**{f"{p}commune_id__in": self.commune_ids})
+        if self.club_ids:
+            q |= Q(**{f"{p}{'pk' if not path else 'id'}__in": self.club_ids})
+        return q
+
+    def unit_q(self, path: str = "unit", national_objects: bool = False) -> Q:
+        """Q for objects tied to a 2025 unit (reached through `path`) inside this scope.
+
+        With national_objects, objects tied to no unit (national ones) are visible to everybody
+        with a scope, as national guidance is meant for every level.
+        """
+        if self.national:
+            return Q()
+        q = _NOTHING
+        if self.province_ids:
+            q |= Q(**{f"{path}_id__in": self.province_ids})
+            q |= Q(**{f"{path}__province_id__in": self.province_ids})
+        if self.commune_ids:
+            q |= Q(**{f"{path}_id__in": self.commune_ids})
+        if national_objects and not self.empty:
+            q |= Q(**{f"{path}__isnull": True})
+        return q
+
+
+ANONYMOUS = Scope(False, frozenset(), frozenset(), frozenset(), False, "")
+
+
+def scope_of(user: User) -> Scope:
+    """The user's scope, computed once per request (cached on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_ishc_scope", None)
+    if cached is not None:
+        return cached
+    national = False
+    provinces, communes, clubs = set(), set(), set()
+    for unit_id, level, club_id in user.assignments.values_list(
+        "unit_id", "unit__level", "club_id"
+    ):
+        if club_id:
+            clubs.add(club_id)
+        elif unit_id is None:
+            national = True
+        elif level == "province":
+            provinces.add(unit_id)
+        else:
+            communes.add(unit_id)
+    scope = Scope(
+        national=national,
+        province_ids=frozenset(provinces),
+        commune_ids=frozenset(communes),
+        club_ids=frozenset(clubs),
+        can_enter=user.role not in READ_ONLY_ROLES,
+        role=user.role,
+    )
+    user._ishc_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def _filter(scope: Scope, qs: QuerySet) -> QuerySet:
+    model = qs.model
+    if hasattr(model, "SCOPE_CLUB"):
+        return qs.filter(scope.club_q(model.SCOPE_CLUB))
+    if hasattr(model, "SCOPE_UNIT"):
+        return qs.filter(scope.unit_q(model.SCOPE_UNIT, getattr(model, "SCOPE_NATIONAL", False)))
+    if model._meta.label == "geo.Unit":
+        return qs.filter(_unit_self_q(scope))
+    raise TypeError(f"{model.__name__} declares neither SCOPE_CLUB nor SCOPE_UNIT")
+
+
+def _unit_self_q(scope: Scope) -> Q:
+    if scope.national:
+        return Q()
+    q = _NOTHING
+    if scope.province_ids:
+        q |= Q(pk__in=scope.province_ids) | Q(province_id__in=scope.province_ids)
+    if scope.commune_ids:
+        q |= Q(pk__in=scope.commune_ids)
+    return q
+
+
+def visible(user: User, qs: QuerySet) -> QuerySet:
+    """What the user may see of `qs`."""
+    return _filter(scope_of(user), qs)
+
+
+def editable(user: User, qs: QuerySet) -> QuerySet:
+    """What the user may change of `qs`: their scope, if their role enters data at all."""
+    scope = scope_of(user)
+    if not scope.can_enter:
+        return qs.none()
+    return _filter(scope, qs)
+
+
+def may_enter(user: User) -> bool:
+    return scope_of(user).can_enter and not scope_of(user).empty
+
+
+def visible_or_404(user: User, qs: QuerySet, **lookup) -> Model:
+    try:
+        return visible(user, qs).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def editable_or_404(user: User, qs: QuerySet, **lookup) -> Model:
+    try:
+        return editable(user, qs).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def is_level(user: User, *roles: Role) -> bool:
+    return user.is_authenticated and user.role in roles

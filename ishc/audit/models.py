@@ -1,0 +1,40 @@
+"""The audit log: who changed what, when, from which values to which.
+
+Entries are written by ishc.audit.record() inside the same transaction as the change they
+describe, so that a change and its entry land or fail together. Entries are never edited.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("who")
+    )
+    # Kept as text too: the entry must still say who acted after the account is removed.
+    user_name = models.CharField(max_length=150, blank=True)
+    # Namespaced, e.g. "clubs.member.created", "finance.loan.written_off".
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # The club or 2025 unit the object belongs to, so the log itself can be scoped.
+    club = models.ForeignKey("clubs.Club", models.SET_NULL, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("geo.Unit", models.SET_NULL, null=True, blank=True, related_name="+")
+    data = models.JSONField(_("changes"), default=dict, blank=True)
+
+    SCOPE_CLUB = "club"
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # An object's history page lists its entries newest first.
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"

@@ -1,0 +1,88 @@
+"""Write and read audit entries. Every service that changes something that matters calls
+record() inside its transaction."""
+
+import datetime
+import decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The object's concrete field values, JSON-safe, for the before/after of an entry."""
+    names = fields or [
+        f.attname for f in obj._meta.concrete_fields if f.name not in ("id", "search_name")
+    ]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Only the fields that changed: {field: [old, new]}."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def record(
+    user,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    data: dict | None = None,
+    club=None,
+    unit=None,
+) -> AuditEntry:
+    payload: dict[str, Any] = dict(data or {})
+    if before is not None and after is not None:
+        payload["changes"] = diff(before, after)
+    elif after is not None:
+        payload["after"] = after
+    elif before is not None:
+        payload["before"] = before
+    if club is None and obj is not None:
+        if obj._meta.label == "clubs.Club":
+            club = obj
+        elif getattr(obj, "club_id", None):
+            club = obj.club_id
+    user_ok = user is not None and getattr(user, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        user=user if user_ok else None,
+        user_name=user.get_username() if user_ok else "system",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        club_id=club if isinstance(club, int) else getattr(club, "pk", None),
+        unit_id=unit if isinstance(unit, int) else getattr(unit, "pk", None),
+        data=_jsonable_dict(payload),
+    )
+
+
+def _jsonable_dict(payload: dict) -> dict:
+    return {
+        k: (_jsonable_dict(v) if isinstance(v, dict) else _jsonable(v)) for k, v in payload.items()
+    }
+
+
+def history(obj: models.Model):
+    """Entries about one object, newest first."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("user")

@@ -1,0 +1,298 @@
+"""Clubs and their members: the paper member register, as data.
+
+A club keeps the unit it was registered under *and* its current 2025 commune: history is never
+rewritten, and reports roll up on current units. A member's time in a club is a list of
+membership periods, so that the club's composition can be worked out at any date and a move to
+another club keeps the old history.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ishc.core.text import fold
+
+
+class Cohort(models.TextChoices):
+    P1533 = "1533", _("Decision 1533 (2016–2020)")
+    P1336 = "1336", _("Decision 1336 (2021–2025)")
+    P1648 = "1648", _("Decision 1648 (2025–2035)")
+    LOCAL = "local", _("Local budget")
+    DONOR = "donor", _("Donor project")
+
+
+class LoanMethod(models.TextChoices):
+    FLAT = "flat", _("Flat interest")
+    DECLINING = "declining", _("Declining balance, equal instalments")
+    INTEREST_ONLY = "interest_only", _("Interest only, principal at maturity")
+
+
+class ClubStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    MERGED = "merged", _("Merged into another club")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+AREA_FLAGS = [
+    ("mountainous", _("Mountainous")),
+    ("remote", _("Remote")),
+    ("ethnic_minority_area", _("Ethnic-minority area")),
+    ("especially_difficult", _("Especially difficult")),
+    ("border", _("Border")),
+    ("island", _("Island")),
+]
+
+
+class Club(models.Model):
+    SCOPE_CLUB = ""
+
+    code = models.CharField(_("club code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    village = models.CharField(_("village / neighbourhood"), max_length=200, blank=True)
+
+    # As registered: a legacy or 2025 commune (or a legacy special-zone district). Codes of
+    # communes abolished before the snapshot have no unit; they are kept as text and code.
+    registered_unit = models.ForeignKey(
+        "geo.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune as registered"),
+    )
+    registered_code = models.PositiveIntegerField(
+        _("commune code as registered"), null=True, blank=True
+    )
+    registered_name = models.CharField(_("commune name as registered"), max_length=200, blank=True)
+    # Current 2025 commune: null while the successor is ambiguous and no person has chosen yet
+    # (the club is then in the "to confirm" list of its province).
+    commune = models.ForeignKey(
+        "geo.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clubs",
+        verbose_name=_("commune (2025)"),
+    )
+    # Derived from the commune (or, while unconfirmed, from the registered province, which always
+    # maps to exactly one 2025 province); stored so that province scoping is one indexed filter.
+    province = models.ForeignKey(
+        "geo.Unit", models.PROTECT, related_name="province_clubs", verbose_name=_("province (2025)")
+    )
+
+    decision_number = models.CharField(_("founding decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("founding decision date"), null=True, blank=True)
+    decision_issuer = models.CharField(_("decision issued by"), max_length=200, blank=True)
+    founded_on = models.DateField(_("launch date"), null=True, blank=True)
+
+    regulations_file = models.FileField(_("regulations"), upload_to="regulations/", blank=True)
+    regulations_adopted = models.DateField(_("regulations adopted on"), null=True, blank=True)
+    # Loan rules from the regulations; the funds use them as defaults for each application.
+    loan_max_amount = models.PositiveBigIntegerField(_("maximum loan (VND)"), null=True, blank=True)
+    loan_max_months = models.PositiveSmallIntegerField(
+        _("maximum term (months)"), null=True, blank=True
+    )
+    loan_monthly_rate = models.DecimalField(
+        _("monthly rate (%)"), max_digits=5, decimal_places=3, null=True, blank=True
+    )
+    loan_method = models.CharField(
+        _("repayment method"), max_length=16, choices=LoanMethod.choices, blank=True
+    )
+
+    meeting_day = models.PositiveSmallIntegerField(_("monthly meeting day"), null=True, blank=True)
+    cohort = models.CharField(_("programme / cohort"), max_length=8, choices=Cohort.choices)
+    donor_project_code = models.CharField(_("donor project code"), max_length=40, blank=True)
+    supporting_org = models.CharField(_("supporting organisation"), max_length=200, blank=True)
+
+    mountainous = models.BooleanField(_("mountainous"), default=False)
+    remote = models.BooleanField(_("remote"), default=False)
+    ethnic_minority_area = models.BooleanField(_("ethnic-minority area"), default=False)
+    especially_difficult = models.BooleanField(_("especially difficult"), default=False)
+    border = models.BooleanField(_("border"), default=False)
+    island = models.BooleanField(_("island"), default=False)
+
+    # The latest entry of the status history, kept here so that "active clubs" is a plain filter;
+    # only ishc.clubs.services.set_status writes it, together with the history row.
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClubStatus.choices, default=ClubStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["province", "status"], name="club_province_status"),
+            models.Index(fields=["commune", "status"], name="club_commune_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(f"{self.name} {self.code} {self.village}")
+        super().save(*args, **kwargs)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.commune_id is None
+
+    @property
+    def area_flags(self) -> list[str]:
+        return [str(label) for name, label in AREA_FLAGS if getattr(self, name)]
+
+
+class ClubStatusChange(models.Model):
+    club = models.ForeignKey(Club, models.CASCADE, related_name="status_history")
+    status = models.CharField(_("status"), max_length=10, choices=ClubStatus.choices)
+    since = models.DateField(_("since"))
+    reason = models.TextField(_("reason"), blank=True)
+    merged_into = models.ForeignKey(
+        Club, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merged into")
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_CLUB = "club"
+
+    class Meta:
+        ordering = ["-since", "-pk"]
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+
+
+class Household(models.TextChoices):
+    POOR = "poor", _("Poor")
+    NEAR_POOR = "near_poor", _("Near-poor")
+    DIFFICULT = "difficult", _("Difficult")
+    AVERAGE = "average", _("Average")
+    BETTER_OFF = "better_off", _("Better-off")
+
+
+class Allowance(models.TextChoices):
+    NONE = "", _("None")
+    PENSION = "pension", _("Pension")
+    SOCIAL = "social", _("Social allowance")
+
+
+def _years_before(on: datetime.date, years: int) -> datetime.date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def older_q(age: int, on: datetime.date, prefix: str = "") -> Q:
+    """Members aged `age` or more on `on`, as a Q usable in aggregates (prefix e.g. "member__")."""
+    return Q(**{f"{prefix}birth_date__lte": _years_before(on, age)}) | Q(
+        **{f"{prefix}birth_date__isnull": True, f"{prefix}birth_year__lte": on.year - age}
+    )
+
+
+def difficult_q(prefix: str = "") -> Q:
+    """Members in difficult circumstances: poor, near-poor or difficult household, disabled, or
+    living alone (domain §4)."""
+    return (
+        Q(**{f"{prefix}household__in": [Household.POOR, Household.NEAR_POOR, Household.DIFFICULT]})
+        | Q(**{f"{prefix}disabled": True})
+        | Q(**{f"{prefix}lives_alone": True})
+    )
+
+
+class Member(models.Model):
+    SCOPE_CLUB = "club"
+
+    # The club the member belongs to now (or last belonged to); the periods say since when.
+    club = models.ForeignKey(Club, models.PROTECT, related_name="members", verbose_name=_("club"))
+    full_name = models.CharField(_("full name"), max_length=120)
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    # Null when only the year is known (common on paper): the age is then approximate.
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    ethnicity = models.ForeignKey(
+        "geo.EthnicGroup", models.PROTECT, verbose_name=_("ethnicity"), related_name="+"
+    )
+    household = models.CharField(
+        _("household status"), max_length=12, choices=Household.choices, default=Household.AVERAGE
+    )
+    disabled = models.BooleanField(_("disability"), default=False)
+    lives_alone = models.BooleanField(_("lives alone"), default=False)
+    health_insurance = models.BooleanField(_("health-insurance card"), default=False)
+    allowance = models.CharField(
+        _("pension or social allowance"), max_length=8, choices=Allowance.choices, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["club", "search_name"], name="member_club_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.full_name)
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
+        super().save(*args, **kwargs)
+
+    @property
+    def birth_is_approximate(self) -> bool:
+        return self.birth_date is None
+
+    def age_on(self, on: datetime.date) -> int:
+        if self.birth_date is None:
+            return on.year - self.birth_year
+        before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
+        return on.year - self.birth_date.year - int(before_birthday)
+
+    def is_older(self, on: datetime.date, age: int | None = None) -> bool:
+        return self.age_on(on) >= (age or settings.ISHC["OLDER_AGE"])
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def on(self, day: datetime.date) -> "MembershipQuerySet":
+        """Periods covering `day`: joined on or before it, not yet left (leaving day excluded)."""
+        return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+    def overlapping(self, start: datetime.date, end: datetime.date) -> "MembershipQuerySet":
+        """Periods with at least one day in [start, end]."""
+        return self.filter(joined_on__lte=end).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=start)
+        )
+
+
+class Membership(models.Model):
+    """One period of a member in a club: join, and leave with a reason. Re-joining or moving to
+    another club opens a new period; old periods are never rewritten."""
+
+    SCOPE_CLUB = "club"
+
+    member = models.ForeignKey(Member, models.CASCADE, related_name="periods")
+    club = models.ForeignKey(Club, models.PROTECT, related_name="memberships")
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_on"]
+        indexes = [
+            # Composition at a date: periods of one club covering that date.
+            models.Index(fields=["club", "joined_on", "left_on"], name="membership_club_dates"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+        ]

@@ -1,0 +1,19 @@
+"""Text helpers shared by search, duplicate detection and imports."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(value: str) -> str:
+    """Lower-case, strip Vietnamese diacritics and collapse spaces.
+
+    Village officers often type without diacritics on a phone ("ha giang" for "Hà Giang"), and the
+    same name is written with different Unicode normalisations in old Excel files, so every search
+    and duplicate check compares folded text. "đ" is not a combining mark and needs its own rule.
+    """
+    value = unicodedata.normalize("NFD", value or "")
+    value = "".join(ch for ch in value if unicodedata.category(ch) != "Mn")
+    value = value.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", value).strip().lower()

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ishc.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("ishc.accounts.urls")),
+    path("units/", include("ishc.geo.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
