@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+
+CATALOGUES = sorted(Path(__file__).resolve().parents[2].glob("*/locale/vi/LC_MESSAGES/django.po"))
+
+
+def test_every_app_with_strings_has_a_catalogue():
+    assert {p.parts[-5] for p in CATALOGUES} >= {"core", "geo", "accounts", "clubs"}
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_it_translates_every_string_and_ships_the_compiled_catalogue(po_path):
+    po = polib.pofile(str(po_path))
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert untranslated == [], f"untranslated in {po_path}"
+    assert fuzzy == [], f"fuzzy in {po_path}"
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.exists(), f"run compilemessages for {po_path.parts[-5]}"
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.mofile(str(mo_path))
+    }
+    source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in po.translated_entries()}
+    assert compiled == source, f"{mo_path} is stale: run compilemessages"
+
+
+def test_it_speaks_vietnamese_by_default_and_english_on_request(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert "Đăng nhập" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("login")).content.decode()
+    assert "Log in" in page and "Đăng nhập" not in page
+
+
+def test_it_shows_dates_as_day_month_year(settings):
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    for lang in ("vi", "en"):
+        with translation.override(lang):
+            out = Template("{{ d|date:'SHORT_DATE_FORMAT' }} {{ d }}").render(
+                Context({"d": datetime.date(2026, 3, 7)})
+            )
+        assert out == "07/03/2026 07/03/2026"
+
+
+def test_it_formats_money_in_whole_dong():
+    from django.utils import translation
+
+    from ishc.core.templatetags.ishc import vnd
+
+    with translation.override("vi"):
+        assert vnd(1500000) == "1.500.000 ₫"
+    with translation.override("en"):
+        assert vnd(1500000) == "1,500,000 ₫"
+    assert vnd(None) == "—"
