@@ -59,3 +59,8 @@ def test_it_formats_money_in_whole_dong():
     with translation.override("en"):
         assert vnd(1500000) == "1,500,000 ₫"
     assert vnd(None) == "—"
+
+
+def test_it_ignores_an_english_phone_until_english_is_chosen(client, db):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập" in page
