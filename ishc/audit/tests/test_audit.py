@@ -31,3 +31,20 @@ def test_the_log_itself_is_scoped(world):
     record(world.central, "clubs.club.updated", world.A)
     record(world.central, "clubs.club.updated", world.C)
     assert visible(world.commune, AuditEntry.objects.all()).get().club == world.A
+
+
+def test_it_lists_the_log_of_the_users_area_only(client, world):
+    from django.urls import reverse
+
+    record(world.central, "clubs.club.updated", world.A)
+    record(world.central, "clubs.club.updated", world.C)
+    client.force_login(world.commune)
+    response = client.get(reverse("audit:entries"))
+    assert response.status_code == 200
+    assert [e.club for e in response.context["page"]] == [world.A]
+    client.force_login(world.outsider)
+    assert [e.club for e in client.get(reverse("audit:entries")).context["page"]] == [world.C]
+    client.force_login(world.central)
+    assert len(client.get(reverse("audit:entries"), {"action": "clubs."}).context["page"]) == 2
+    client.force_login(world.nobody)
+    assert client.get(reverse("audit:entries")).status_code == 403
