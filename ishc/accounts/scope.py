@@ -158,3 +158,40 @@ def editable_or_404(user: User, qs: QuerySet, **lookup) -> Model:
 
 def is_level(user: User, *roles: Role) -> bool:
     return user.is_authenticated and user.role in roles
+
+
+# Which roles each role may create and manage: always a level below its own, so that nobody can
+# hand out more than they have. Nobody but an administrator creates administrators.
+MANAGES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Role.values),
+    Role.CENTRAL: frozenset({Role.BOARD, Role.PROVINCE, Role.COMMUNE, Role.CLUB, Role.VIEWER}),
+    Role.PROVINCE: frozenset({Role.COMMUNE, Role.CLUB, Role.VIEWER}),
+    Role.COMMUNE: frozenset({Role.CLUB}),
+}
+
+
+def manageable_roles(user: User) -> list[str]:
+    allowed = MANAGES.get(user.role, frozenset())
+    return [r for r in Role.values if r in allowed]
+
+
+def _assignment_inside_q(scope: Scope) -> Q:
+    return scope.unit_q("unit") | (Q(club__isnull=False) & scope.club_q("club"))
+
+
+def manageable_users(user: User) -> QuerySet:
+    """People the user may add, reset and deactivate: of a role below theirs, with every
+    assignment inside their scope (someone also assigned elsewhere belongs to a higher level)."""
+    from .models import Assignment
+
+    scope = scope_of(user)
+    roles = manageable_roles(user)
+    if not roles or scope.empty:
+        return User.objects.none()
+    qs = User.objects.filter(role__in=roles).exclude(pk=user.pk)
+    if scope.national:
+        return qs
+    inside = _assignment_inside_q(scope)
+    return qs.filter(pk__in=Assignment.objects.filter(inside).values("user_id")).exclude(
+        pk__in=Assignment.objects.exclude(inside).values("user_id")
+    )

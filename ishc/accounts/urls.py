@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import ThrottledAuthenticationForm
 
 urlpatterns = [
@@ -34,4 +35,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+]
+
+urlpatterns += [
+    path("people/", views.people, name="people"),
+    path("people/add/", views.person_add, name="person_add"),
+    path("people/<int:pk>/reset/", views.person_reset, name="person_reset"),
+    path("people/<int:pk>/active/", views.person_active, name="person_active"),
 ]
