@@ -27,12 +27,8 @@ def people(request):
     qs = manageable_users(request.user).prefetch_related("assignments__unit", "assignments__club")
     q = request.GET.get("q", "").strip()
     if q:
-        folded = fold(q)
         qs = qs.filter(
-            Q(username__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-            | Q(last_name__icontains=folded)
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
         )
     page = Paginator(qs.order_by("role", "last_name", "username"), 50).get_page(
         request.GET.get("page")

@@ -99,3 +99,9 @@ def test_the_people_page_lists_the_officers_people(client, world, django_assert_
     with django_assert_max_num_queries(10):
         response = client.get(reverse("people"))
     assert {p.username for p in response.context["page"]} == {"commune", "club", "viewer"}
+
+
+def test_it_searches_people_by_name(client, world):
+    client.force_login(world.province)
+    response = client.get(reverse("people"), {"q": "viewer"})
+    assert [p.username for p in response.context["page"]] == ["viewer"]
