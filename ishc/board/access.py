@@ -15,6 +15,8 @@ from django.http import Http404
 
 from ishc.accounts.models import Role
 from ishc.accounts.scope import editable, scope_of, visible
+from ishc.clubs.models import Club
+from ishc.geo.models import Unit
 
 from .models import BoardMember, Contribution, Document, Meeting, Task
 
@@ -92,11 +94,19 @@ def contributions(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def documents(user, qs: QuerySet | None = None) -> QuerySet:
-    """Documents of the user's units (national ones for national users), and public ones."""
+    """Documents of the user's units (national ones for national users), those issued above
+    them (a province's guidance reaches its communes and clubs), and public ones."""
     qs = qs if qs is not None else Document.objects.all()
-    if scope_of(user).empty:
+    scope = scope_of(user)
+    if scope.empty:
         return qs.none()
-    return qs.filter(Q(pk__in=visible(user, Document.objects.all()).values("pk")) | Q(public=True))
+    q = Q(pk__in=visible(user, Document.objects.all()).values("pk")) | Q(public=True)
+    if scope.commune_ids:
+        q |= Q(unit__in=Unit.objects.filter(pk__in=scope.commune_ids).values("province_id"))
+    if scope.club_ids:
+        clubs = Club.objects.filter(pk__in=scope.club_ids)
+        q |= Q(unit__in=clubs.values("province_id")) | Q(unit__in=clubs.values("commune_id"))
+    return qs.filter(q)
 
 
 def editable_documents(user, qs: QuerySet | None = None) -> QuerySet:

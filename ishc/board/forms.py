@@ -189,7 +189,10 @@ class MemberForm(forms.ModelForm):
 
 
 class ContributionForm(PlaceMixin, forms.ModelForm):
-    amount = VNDField(label=_("Value (VND)"), max_length=30)
+    amount = VNDField(
+        label=_("Value (VND)"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 30}),
+    )
     club_code = forms.CharField(
         label=_("or club code"),
         max_length=20,
@@ -280,3 +283,15 @@ class EventForm(PlaceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.setup_place(user)
         self.fields["materials"].queryset = materials
+
+    def clean(self):
+        data = super().clean()
+        total = data.get("participants")
+        for name in ("women", "older"):
+            value = data.get(name)
+            if total is not None and value is not None and value > total:
+                self.add_error(
+                    name,
+                    _("Cannot be more than the number of participants (%(n)d).") % {"n": total},
+                )
+        return data

@@ -467,6 +467,9 @@ class Event(models.Model):
                 condition=Q(women__lte=models.F("participants"))
                 & Q(older__lte=models.F("participants")),
                 name="event_counts_within_total",
+                violation_error_message=_(
+                    "Women and older persons cannot be more than the participants."
+                ),
             ),
         ]
 

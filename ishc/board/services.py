@@ -248,7 +248,8 @@ def save_agency(user, agency: Agency | None = None, **fields) -> Agency:
         return agency
 
 
-def save_member(user, member: BoardMember | None = None, **fields) -> BoardMember:
+def save_member(actor, member: BoardMember | None = None, **fields) -> BoardMember:
+    """`actor` makes the change; fields may include `user`, the account linked to the member."""
     linked = fields.get("user")
     if linked is not None and linked.role != Role.BOARD:
         raise ValidationError(
@@ -263,7 +264,7 @@ def save_member(user, member: BoardMember | None = None, **fields) -> BoardMembe
         for name, value in fields.items():
             setattr(member, name, value)
         member.save()
-        record(user, "board.member.saved", member, before=before, after=snapshot(member))
+        record(actor, "board.member.saved", member, before=before, after=snapshot(member))
         return member
 
 
