@@ -156,7 +156,7 @@ def my_tasks(request):
             .exclude(responsible__in=mine)
             .distinct()
             .urgent_first(today),
-            "counts": _task_counts(leading, today),
+            "counts": _task_counts(_tasks(request.user).filter(responsible__in=mine), today),
             "breadcrumbs": _crumbs((_("My agency's tasks"), "")),
         },
     )
