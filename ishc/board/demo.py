@@ -308,7 +308,7 @@ def _workplan(o, agencies, today) -> None:
     for title, group, agency, supporting, deadline, status, note in plan:
         task = services.create_task(
             o.get("user_central"),
-            year=deadline.year,
+            year=today.year,
             title=title,
             group=group,
             responsible=agencies[agency],
