@@ -62,6 +62,10 @@ def test_it_pins_the_overview_query_count(bw, client, django_assert_max_num_quer
         assert client.get(reverse("board:index")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("board:export")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("board:my_tasks")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("board:task", args=[task.pk])).status_code == 200
 
 
 def test_it_shows_her_agencys_tasks_to_a_board_member(bw, client):
