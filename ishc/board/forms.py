@@ -147,6 +147,12 @@ class ConclusionTaskForm(forms.Form):
     group = forms.ChoiceField(
         label=_("Activity group"), choices=Task._meta.get_field("group").choices
     )
+    supporting = forms.ModelMultipleChoiceField(
+        Agency.objects.all(),
+        label=_("Supporting agencies"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
 
 
