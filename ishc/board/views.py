@@ -129,7 +129,15 @@ def index(request):
             "tasks": qs.urgent_first(today),
             "counts": _task_counts(qs, today),
             "year": year,
-            "years": sorted({year, today.year, *Task.objects.values_list("year", flat=True)}),
+            "years": sorted(
+                {
+                    year,
+                    today.year,
+                    *access.national(request.user, Task.objects.order_by())
+                    .values_list("year", flat=True)
+                    .distinct(),
+                }
+            ),
             "group": group,
             "groups": ActivityGroup.choices,
             "can_admin": access.is_board_admin(request.user),

@@ -38,6 +38,10 @@ def test_it_derives_late_from_the_deadline(bw):
 
 
 def test_it_refuses_the_workplan_to_a_user_without_a_scope(bw, client):
+    # The Board's work is national: a commune officer of the other province reads it too.
+    client.force_login(bw.w.outsider)
+    assert client.get(reverse("board:index")).status_code == 200
+    assert client.get(reverse("board:export")).status_code == 200
     client.force_login(bw.w.nobody)
     assert client.get(reverse("board:index")).status_code == 403
     client.logout()
