@@ -201,3 +201,15 @@ def test_it_pins_the_library_and_events_query_counts(world, client, django_asser
         assert client.get(reverse("board:documents")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("board:events")).status_code == 200
+
+
+def test_it_pages_long_lists_and_keeps_the_filter(world, client):
+    for _ in range(60):
+        _give(club=world.A)
+    client.force_login(world.central)
+    first = client.get(reverse("board:contributions") + "?year=2025")
+    assert len(first.context["rows"]) == 50
+    assert "?year=2025&amp;page=2" in first.content.decode()
+    second = client.get(reverse("board:contributions") + "?year=2025&page=2")
+    assert len(second.context["rows"]) == 10
+    assert client.get(reverse("board:contributions") + "?page=x").status_code == 200
