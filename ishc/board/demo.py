@@ -523,7 +523,7 @@ def _library(o) -> None:
             province,
             "province",
             False,
-            "Kế hoạch nhân rộng CLB liên thế hệ tự giúp nhau tỉnh Tuyên Quang năm nay",
+            "Kế hoạch nhân rộng CLB liên thế hệ tự giúp nhau tỉnh Tuyên Quang năm 2025",
             "guidance",
             "Hội NCT tỉnh Tuyên Quang",
             "45/KH-HNCT",
