@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/", include("ishc.geo.urls")),
     path("audit/", include("ishc.audit.urls")),
     path("clubs/", include("ishc.clubs.urls")),
+    path("board/", include("ishc.board.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
