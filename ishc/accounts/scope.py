@@ -3,8 +3,16 @@
 Every query for user-visible data goes through `visible()` or `editable()` (or the *_or_404
 helpers built on them). A model says how it reaches its club with a `SCOPE_CLUB` attribute (""
 for Club itself, "club" for Member, "loan__club" for a repayment …) or how it reaches a 2025 unit
-with `SCOPE_UNIT`. Nothing here knows how many levels the hierarchy has beyond "province holds
-communes holds clubs", and no view filters by unit itself.
+with `SCOPE_UNIT`; a model with both is scoped through its club when it has one, else through its
+unit (a contribution given to a club or to a commune). Two more flags widen what is *seen*, never
+what is changed:
+
+- `SCOPE_NATIONAL = True`: objects tied to no unit are national and seen by everyone with a scope;
+- `SCOPE_INHERITED = True`: objects of the units above the user's are seen too, so that a
+  province's guidance reaches its communes and clubs.
+
+Nothing here knows how many levels the hierarchy has beyond "province holds communes holds
+clubs", and no view filters by unit itself.
 
 An object outside the scope answers 404, never 403, so that a URL reveals nothing about whether
 it exists.
@@ -49,11 +57,15 @@ class Scope:
             q |= Q(**{f"{p}{'pk' if not path else 'id'}__in": self.club_ids})
         return q
 
-    def unit_q(self, path: str = "unit", national_objects: bool = False) -> Q:
+    def unit_q(
+        self, path: str = "unit", national_objects: bool = False, inherited: bool = False
+    ) -> Q:
         """Q for objects tied to a 2025 unit (reached through `path`) inside this scope.
 
         With national_objects, objects tied to no unit (national ones) are visible to everybody
-        with a scope, as national guidance is meant for every level.
+        with a scope, as national guidance is meant for every level. With inherited, objects of
+        the units above the user's (the province of an assigned commune or club, the commune of
+        an assigned club) are visible too.
         """
         if self.national:
             return Q()
@@ -65,7 +77,22 @@ class Scope:
             q |= Q(**{f"{path}_id__in": self.commune_ids})
         if national_objects and not self.empty:
             q |= Q(**{f"{path}__isnull": True})
+        if inherited and (self.commune_ids or self.club_ids):
+            q |= Q(**{f"{path}_id__in": self._units_above()})
         return q
+
+    def _units_above(self) -> list[int]:
+        from ishc.clubs.models import Club
+        from ishc.geo.models import Unit
+
+        above = set(
+            Unit.objects.filter(pk__in=self.commune_ids).values_list("province_id", flat=True)
+        )
+        for province_id, commune_id in Club.objects.filter(pk__in=self.club_ids).values_list(
+            "province_id", "commune_id"
+        ):
+            above.update(u for u in (province_id, commune_id) if u)
+        return sorted(above)
 
 
 ANONYMOUS = Scope(False, frozenset(), frozenset(), frozenset(), False, "")
@@ -103,12 +130,25 @@ def scope_of(user: User) -> Scope:
     return scope
 
 
-def _filter(scope: Scope, qs: QuerySet) -> QuerySet:
+def _filter(scope: Scope, qs: QuerySet, for_edit: bool = False) -> QuerySet:
     model = qs.model
-    if hasattr(model, "SCOPE_CLUB"):
-        return qs.filter(scope.club_q(model.SCOPE_CLUB))
-    if hasattr(model, "SCOPE_UNIT"):
-        return qs.filter(scope.unit_q(model.SCOPE_UNIT, getattr(model, "SCOPE_NATIONAL", False)))
+    club_path = getattr(model, "SCOPE_CLUB", None)
+    unit_path = getattr(model, "SCOPE_UNIT", None)
+    if unit_path is not None:
+        unit_q = scope.unit_q(
+            unit_path,
+            national_objects=not for_edit and getattr(model, "SCOPE_NATIONAL", False),
+            inherited=not for_edit and getattr(model, "SCOPE_INHERITED", False),
+        )
+    if club_path is not None and unit_path is not None:
+        return qs.filter(
+            (Q(**{f"{club_path}__isnull": False}) & scope.club_q(club_path))
+            | (Q(**{f"{club_path}__isnull": True}) & unit_q)
+        )
+    if club_path is not None:
+        return qs.filter(scope.club_q(club_path))
+    if unit_path is not None:
+        return qs.filter(unit_q)
     if model._meta.label == "geo.Unit":
         return qs.filter(_unit_self_q(scope))
     raise TypeError(f"{model.__name__} declares neither SCOPE_CLUB nor SCOPE_UNIT")
@@ -135,7 +175,7 @@ def editable(user: User, qs: QuerySet) -> QuerySet:
     scope = scope_of(user)
     if not scope.can_enter:
         return qs.none()
-    return _filter(scope, qs)
+    return _filter(scope, qs, for_edit=True)
 
 
 def may_enter(user: User) -> bool:

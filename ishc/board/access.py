@@ -15,8 +15,6 @@ from django.http import Http404
 
 from ishc.accounts.models import Role
 from ishc.accounts.scope import editable, scope_of, visible
-from ishc.clubs.models import Club
-from ishc.geo.models import Unit
 
 from .models import BoardMember, Contribution, Document, Meeting, Task
 
@@ -76,37 +74,17 @@ def may_run_meeting(user, meeting: Meeting) -> bool:
     )
 
 
-def contributions_q(user, *, edit: bool = False) -> Q:
-    """A contribution to a club is scoped through the club, one to a unit through the unit, and
-    one to nobody (the programme nationally) is read by everyone with a scope but entered only by
-    national users."""
-    scope = scope_of(user)
-    if scope.empty or (edit and not scope.can_enter):
-        return Q(pk__in=[])
-    return (Q(club__isnull=False) & scope.club_q("club")) | (
-        Q(club__isnull=True) & scope.unit_q("unit", national_objects=not edit)
-    )
-
-
 def contributions(user, qs: QuerySet | None = None) -> QuerySet:
-    qs = qs if qs is not None else Contribution.objects.all()
-    return qs.filter(contributions_q(user))
+    return visible(user, qs if qs is not None else Contribution.objects.all())
 
 
 def documents(user, qs: QuerySet | None = None) -> QuerySet:
-    """Documents of the user's units (national ones for national users), those issued above
-    them (a province's guidance reaches its communes and clubs), and public ones."""
+    """Documents of the user's area and of the units above it (ishc.accounts.scope), and public
+    ones, which everybody with a scope reads."""
     qs = qs if qs is not None else Document.objects.all()
-    scope = scope_of(user)
-    if scope.empty:
+    if scope_of(user).empty:
         return qs.none()
-    q = Q(pk__in=visible(user, Document.objects.all()).values("pk")) | Q(public=True)
-    if scope.commune_ids:
-        q |= Q(unit__in=Unit.objects.filter(pk__in=scope.commune_ids).values("province_id"))
-    if scope.club_ids:
-        clubs = Club.objects.filter(pk__in=scope.club_ids)
-        q |= Q(unit__in=clubs.values("province_id")) | Q(unit__in=clubs.values("commune_id"))
-    return qs.filter(q)
+    return qs.filter(Q(pk__in=visible(user, Document.objects.all()).values("pk")) | Q(public=True))
 
 
 def editable_documents(user, qs: QuerySet | None = None) -> QuerySet:

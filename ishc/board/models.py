@@ -268,12 +268,13 @@ class Contribution(models.Model):
 
     The recipient is a club, a 2025 province or commune, or nobody (the programme nationally).
     A club's contribution is scoped through its club and counts in the club's province; a unit's
-    through the unit. Both paths are combined in ishc.board.access.contributions_q, because one
-    SCOPE_ path cannot express "club if there is one, else unit". The finance app's capital
-    entries will point here: keep this model's name and primary key stable.
+    through the unit (ishc.accounts.scope takes the club when there is one, else the unit); a
+    national one is seen by everyone with a scope. The finance app's capital entries point here.
     """
 
     SCOPE_CLUB = "club"
+    SCOPE_UNIT = "unit"
+    SCOPE_NATIONAL = True
 
     received_on = models.DateField(_("date"))
     source_type = models.CharField(_("source type"), max_length=20, choices=SourceType.choices)
@@ -358,6 +359,8 @@ class Document(models.Model):
     """
 
     SCOPE_UNIT = "unit"
+    # A province's guidance reaches the communes and clubs below it.
+    SCOPE_INHERITED = True
 
     title = models.CharField(_("title"), max_length=300)
     doc_type = models.CharField(_("type"), max_length=16, choices=DocumentType.choices)
