@@ -437,3 +437,15 @@ def test_it_folds_vietnamese_like_the_core_fold():
     ]:
         assert importer.fast_fold(text) == fold(text)
     assert importer.fast_fold(unicodedata.normalize("NFD", "Bùi Thị Lụa")) == "bui thi lua"
+
+
+def test_it_speaks_vietnamese_to_vietnamese_users(world):
+    from django.utils import translation
+
+    with translation.override("vi"):
+        report = _validate(world.commune, book("members", [member(world.A, **{"Giới tính": "X"})]))
+        assert str(report.errors[0]) == (
+            "Thành viên, dòng 2, cột C (Giới tính): “X” không có trong danh sách (Nữ, Nam)."
+        )
+        report = _validate(world.commune, b"not a workbook")
+        assert "không phải tệp Excel .xlsx" in report.errors[0].message
