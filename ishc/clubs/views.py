@@ -186,6 +186,7 @@ def club_list(request, outside: bool = False, pending: bool = False):
             "filtered": _filtered(request),
             "query": _query_without_page(request),
             "can_create": _may_create_club(request.user),
+            "can_confirm": scope_of(request.user).can_enter and request.user.role in CONFIRMERS,
             "breadcrumbs": breadcrumbs(
                 unit=form.cleaned_data.get("commune") or form.cleaned_data.get("province")
             )
