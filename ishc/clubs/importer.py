@@ -490,10 +490,12 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
                 row_open = (b"<" + prefix + b"row ", b"<" + prefix + b"row>")
                 cell_close = b"</" + prefix + b"c>"
                 formula_open = (b"<" + prefix + b"f>", b"<" + prefix + b"f ")
+                # A cell (not self-closing: an empty styled cell has no content) whose content
+                # holds an <f> element before the cell ends.
                 formula_cell = re.compile(
                     rb"<"
                     + prefix
-                    + rb'c r="([A-Z]+)(\d+)"[^>]*>(?:(?!'
+                    + rb'c r="([A-Z]+)(\d+)"[^>]*(?<!/)>(?:(?!'
                     + re.escape(cell_close)
                     + rb").)*?<"
                     + prefix
