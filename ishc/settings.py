@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ishc.accounts",
     "ishc.audit",
     "ishc.clubs",
+    "ishc.indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
