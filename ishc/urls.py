@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("ishc.accounts.urls")),
     path("units/", include("ishc.geo.urls")),
     path("dashboard/", include("ishc.indicators.urls")),
+    path("clubs/", include("ishc.clubs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
