@@ -7,6 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("ishc.accounts.urls")),
     path("units/", include("ishc.geo.urls")),
+    path("finance/", include("ishc.finance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
