@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/", include("ishc.geo.urls")),
     path("dashboard/", include("ishc.indicators.urls")),
     path("clubs/", include("ishc.clubs.urls")),
+    path("finance/", include("ishc.finance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 DEMO_STEPS = [
     "ishc.clubs.demo",
     "ishc.accounts.demo",
+    "ishc.finance.demo",
 ]
 
 DEMO_PASSWORD = "ishc-demo-2026"
