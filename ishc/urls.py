@@ -7,6 +7,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("ishc.accounts.urls")),
     path("units/", include("ishc.geo.urls")),
+    path("activities/", include("ishc.activities.urls")),
+    path("reports/", include("ishc.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 DEMO_STEPS = [
     "ishc.clubs.demo",
     "ishc.accounts.demo",
+    "ishc.activities.demo",
+    "ishc.reports.demo",
 ]
 
 DEMO_PASSWORD = "ishc-demo-2026"
