@@ -7,7 +7,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from ishc.accounts.navigation import ALL, MenuItem, MENU
+        from ishc.accounts.navigation import ALL, MENU, MenuItem
 
         MENU.append(
             MenuItem("activities:index", _("Meetings and activities"), "calendar-check", ALL)

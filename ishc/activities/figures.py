@@ -11,7 +11,7 @@ tests): counts are grouped in the database, never gathered per club in Python.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from .models import (
@@ -63,7 +63,7 @@ def _key(group_by: str | None, path: str) -> str | None:
 def _grouped(qs: QuerySet, key: str | None, **aggregates) -> dict:
     if key is None:
         return {None: qs.aggregate(**aggregates)}
-    return {row.pop("k"): row for row in qs.values(k=key).order_by().annotate(**aggregates)}
+    return {row.pop("k"): row for row in qs.values(k=F(key)).order_by().annotate(**aggregates)}
 
 
 def activity_figures(
@@ -130,7 +130,7 @@ def activity_figures(
 
 
 def expected_visits(minimum_per_week: int, start: datetime.date, end: datetime.date) -> int:
-    """Visits a person should get in [start, end] at `minimum_per_week` (rounded to whole visits)."""
+    """Visits one person should get in [start, end] at `minimum_per_week`, rounded."""
     days = (end - start).days + 1
     return round(minimum_per_week * days / 7)
 

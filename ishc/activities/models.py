@@ -88,7 +88,7 @@ def bp_flag_q(prefix: str = "") -> Q:
 
 
 class Meeting(models.Model):
-    """The monthly meeting (sinh hoạt định kỳ): who came, what was presented, decided and planned."""
+    """The monthly meeting (sinh hoạt định kỳ): who came, what was presented, decided, planned."""
 
     SCOPE_CLUB = "club"
 

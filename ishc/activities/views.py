@@ -29,7 +29,6 @@ from .forms import (
 from .models import (
     KIND_AREA,
     ActivityArea,
-    ActivityRecord,
     AreaStandard,
     CaredPerson,
     HomeCareVolunteer,

@@ -150,7 +150,7 @@ class RubricResult(models.Model):
 
     club = models.ForeignKey("clubs.Club", models.PROTECT, related_name="rubric_results")
     year = models.PositiveSmallIntegerField(_("year"))
-    # [{"code": ..., "met": bool, "why": "..."}] in criterion order.
+    # [{"code", "met": bool or None, "why": key, "params": {...}}] in criterion order.
     criteria = models.JSONField(default=list)
     met = models.PositiveSmallIntegerField(default=0)
     total = models.PositiveSmallIntegerField(default=0)
@@ -177,6 +177,16 @@ class RubricResult(models.Model):
 
     def get_grade_display(self) -> str:
         return str(Grade(self.grade).label)
+
+    def lines(self) -> list[dict]:
+        """The criteria as shown: label, met (None when not assessed) and why, in the reader's
+        language."""
+        from .rubric import why_text
+
+        return [
+            {"label": Criterion(r["code"]).label, "met": r["met"], "why": why_text(r)}
+            for r in self.criteria
+        ]
 
     @property
     def well_managed(self) -> bool:
