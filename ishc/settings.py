@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "ishc.clubs",
     "ishc.indicators",
     "ishc.finance",
+    "ishc.activities",
+    "ishc.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -171,6 +173,22 @@ ISHC = {
     "LOAN_INTEREST_FUND": os.getenv("ISHC_LOAN_INTEREST_FUND", "activity"),
     # Default monthly member fee on the collection sheet (VND); the treasurer can type another.
     "MEMBER_FEE": envint("ISHC_MEMBER_FEE", 5000),
+    # Health checks at the monthly meeting: readings at or above these are listed for follow-up;
+    # readings outside the plausible ranges are refused as typing mistakes.
+    "BP_SYSTOLIC_HIGH": envint("ISHC_BP_SYSTOLIC_HIGH", 140),
+    "BP_DIASTOLIC_HIGH": envint("ISHC_BP_DIASTOLIC_HIGH", 90),
+    "BP_SYSTOLIC_RANGE": (60, 260),
+    "BP_DIASTOLIC_RANGE": (30, 160),
+    "WEIGHT_RANGE_KG": (20, 200),
+    # Monthly reports are due on this day of the following month.
+    "REPORT_DUE_DAY": envint("ISHC_REPORT_DUE_DAY", 5),
+    # Rubric "carries out all activities and is well managed": grade by the share of criteria
+    # met (at least this share for each grade, best first), and the grades that count as "well
+    # managed" in the indicator.
+    "RUBRIC_GRADES": (("good", 0.85), ("fair", 0.65), ("average", 0.45), ("weak", 0.0)),
+    "RUBRIC_WELL_MANAGED": ("good", "fair"),
+    # Months of a year in which a monthly standard must be met to count as met for the year.
+    "MONTHS_FOR_YEAR": 10,
 }
 
 LOGGING = {

@@ -10,6 +10,8 @@ urlpatterns = [
     path("dashboard/", include("ishc.indicators.urls")),
     path("clubs/", include("ishc.clubs.urls")),
     path("finance/", include("ishc.finance.urls")),
+    path("activities/", include("ishc.activities.urls")),
+    path("reports/", include("ishc.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

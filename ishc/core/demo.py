@@ -8,6 +8,8 @@ DEMO_STEPS = [
     "ishc.clubs.demo",
     "ishc.accounts.demo",
     "ishc.finance.demo",
+    "ishc.activities.demo",
+    "ishc.reports.demo",
 ]
 
 DEMO_PASSWORD = "ishc-demo-2026"

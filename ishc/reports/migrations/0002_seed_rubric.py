@@ -1,0 +1,27 @@
+"""The default rubric of domain §8 (criteria and thresholds are editable afterwards)."""
+
+from django.db import migrations
+
+# (code, threshold): months for meetings and reports, percentages for borrowers and repayment.
+CRITERIA = [
+    ("meetings", 10),
+    ("size", 0),
+    ("composition", 0),
+    ("funds", 0),
+    ("borrowers", 50),
+    ("repayment", 90),
+    ("areas", 0),
+    ("board", 0),
+    ("reports", 10),
+]
+
+
+def seed(apps, schema_editor):
+    Criterion = apps.get_model("reports", "RubricCriterion")
+    for order, (code, threshold) in enumerate(CRITERIA):
+        Criterion.objects.get_or_create(code=code, defaults={"threshold": threshold, "order": order})
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reports", "0001_initial")]
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
