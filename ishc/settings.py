@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ishc.finance",
     "ishc.activities",
     "ishc.reports",
+    "ishc.board",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

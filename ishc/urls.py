@@ -12,6 +12,7 @@ urlpatterns = [
     path("finance/", include("ishc.finance.urls")),
     path("activities/", include("ishc.activities.urls")),
     path("reports/", include("ishc.reports.urls")),
+    path("board/", include("ishc.board.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ DEMO_STEPS = [
     "ishc.finance.demo",
     "ishc.activities.demo",
     "ishc.reports.demo",
+    "ishc.board.demo",
 ]
 
 DEMO_PASSWORD = "ishc-demo-2026"
