@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ishc.clubs.models import AREA_FLAGS, Club, Cohort
 from ishc.geo.models import Level, Unit
@@ -17,6 +18,7 @@ from . import catalogue, geomap
 from .figures import Period, compute, figure, month_ends, trend, year_ends
 from .models import Programme
 from .targets import assess, period_of, target_text, targets_for
+from .templatetags.indicators import figval
 
 # Columns of the table of provinces, communes or clubs; any other indicator can be added with
 # ?col= and any column sorts the table.
@@ -94,14 +96,16 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
     # targets sharing a period share one computation.
     cards = []
     by_period = {(period.start, period.end): result}
-    for target in targets_for(unit, programme):
+    targets = targets_for(unit, programme)
+    for target in targets:
         tp = period_of(target)
         key = (tp.start, tp.end)
-        if key not in by_period:
-            by_period[key] = compute(tp, unit=unit, by="nation", today=today)
+        if key not in by_period and tp.start <= today:
+            codes = [t.indicator for t in targets if catalogue.get(t.indicator)]
+            by_period[key] = compute(tp, unit=unit, by="nation", today=today, codes=codes)
         fig = (
             by_period[key].get(target.indicator, total=True)
-            if catalogue.get(target.indicator)
+            if catalogue.get(target.indicator) and key in by_period
             else None
         )
         a = assess(target, fig, tp, today)
@@ -195,8 +199,28 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
         map_data["code"] = map_code
         map_data["ind"] = catalogue.BY_CODE[map_code]
 
+    by_code = {h["ind"].code: h for h in headline}
+    sections = [
+        {
+            "title": title,
+            "sheet": sheet,
+            "items": [by_code[c] for c in codes if c in by_code],
+        }
+        for title, sheet, codes in SECTIONS
+    ]
+    from ishc.board.models import SourceType
+
+    from .sources import report_month, resources_by_source_for
+
+    per_source = resources_by_source_for(period, result.day, unit)
+    resources = [
+        {"label": label, "amount": per_source.get(value, 0)} for value, label in SourceType.choices
+    ]
     args = [where.obj.pk] if where.obj is not None else []
     return {
+        "sections": sections,
+        "resources": resources,
+        "report_month": report_month(period, result.day, today),
         "export_url": reverse(f"indicators:{where.level}_export", args=args),
         "report_url": reverse(f"indicators:{where.level}_report", args=args),
         "composition_chart": {
@@ -229,16 +253,7 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
 
 
 def _value_text(ind, fig) -> str:
-    from django.utils.formats import number_format
-
-    v = fig.display_value
-    if v is None:
-        return "—"
-    if ind.kind == catalogue.RATIO:
-        return f"{number_format(v, 1)} %"
-    if ind.kind == catalogue.AVERAGE:
-        return number_format(v, 1)
-    return number_format(v, 0, force_grouping=True)
+    return figval({"display": fig.display_value}, ind)
 
 
 def _child_rows(where: Where, child: str, result, columns) -> list[dict]:
@@ -269,6 +284,23 @@ def _child_rows(where: Where, child: str, result, columns) -> list[dict]:
     return rows
 
 
+SECTIONS = [
+    (
+        gettext_lazy("Loans and PAR30"),
+        "loans",
+        [
+            "members_borrowed",
+            "loans_disbursed",
+            "amount_disbursed",
+            "outstanding",
+            "par30",
+            "repaid_on_time",
+            "clubs_both_funds",
+            "igf_per_club",
+        ],
+    ),
+    (gettext_lazy("Monthly reports"), "reports", ["report_completeness", "report_timeliness"]),
+]
 BREAKDOWN_CODES = ["clubs_active", "clubs_new", "members", "members_older", "members_women"]
 
 

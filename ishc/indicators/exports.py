@@ -153,6 +153,15 @@ def workbook(ctx: dict, only: str | None = None) -> bytes:
             + [[str(b["ind"].name), b["n"]] for b in ctx["composition"]["bands"]],
             note,
         ),
+        "loans": lambda: _section(wb, ctx, "loans", note),
+        "reports": lambda: _section(wb, ctx, "reports", note),
+        "resources": lambda: _sheet(
+            wb,
+            _("Resources"),
+            [_("Source"), _("VND")],
+            [[str(r["label"]), r["amount"]] for r in ctx["resources"]],
+            note,
+        ),
     }
     for name, make in sheets.items():
         if only in (None, "", name):
@@ -162,6 +171,27 @@ def workbook(ctx: dict, only: str | None = None) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _section(wb, ctx, sheet, note):
+    section = next(s for s in ctx["sections"] if s["sheet"] == sheet)
+    return _sheet(
+        wb,
+        str(section["title"]),
+        [_("Code"), _("Indicator"), _("Numerator"), _("Denominator"), _("Value"), _("Unit")],
+        [
+            [
+                h["ind"].code,
+                str(h["ind"].name),
+                h["num"],
+                h["den"],
+                _value(h, h["ind"]),
+                str(h["ind"].unit),
+            ]
+            for h in section["items"]
+        ],
+        note,
+    )
 
 
 def import_template() -> Workbook:

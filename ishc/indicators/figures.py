@@ -28,6 +28,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ishc.clubs.composition import annotate_composition
 from ishc.clubs.models import (
     AREA_FLAGS,
     Club,
@@ -131,16 +132,15 @@ def figure(indicator: catalogue.Indicator, counters: Counter | dict | None) -> F
         return Figure(None, None, indicator.kind)
     # Counts over clubs and members are 0 where nothing was found; coverage counters are absent
     # where they do not apply (provinces covered, for one club), and then so is the figure.
-    num = counters.get(indicator.num, None if indicator.num in COVERAGE_COUNTERS else 0)
+    # A counter is absent where it does not apply or was not computed (provinces covered, for
+    # one club; resources, per commune), and then so is the figure; counted nothing is 0.
+    num = counters.get(indicator.num)
     den = None
     if indicator.den:
-        den = counters.get(indicator.den, None if indicator.den in COVERAGE_COUNTERS else 0)
+        den = counters.get(indicator.den)
         if den is None:
             num = None
     return Figure(num, den, indicator.kind)
-
-
-COVERAGE_COUNTERS = {"provinces_with", "provinces_all", "communes_with", "communes_all"}
 
 
 @dataclass
@@ -217,22 +217,20 @@ def _non_minority_ids():
 
 
 def _member_counts(day: datetime.date, unit):
-    """Per club: members on `day` and how many are women, older, etc. (an inner query)."""
-    older = settings.ISHC["OLDER_AGE"]
-    local = settings.ISHC["OLDER_AGE_LOCAL"]
+    """Per active club: members on `day` and how many are women, older, etc., with the
+    definitions of ishc.clubs.composition (an inner query, never fetched row by row)."""
+    period = Q(memberships__joined_on__lte=day) & (
+        Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=day)
+    )
     return (
-        Membership.objects.on(day)
-        .filter(_unit_q(unit, "club__"), club_id__in=active_clubs(day, unit).values("pk"))
-        .values("club_id")
+        annotate_composition(active_clubs(day, unit), day)
         .annotate(
-            n=Count("pk"),
-            women=Count("pk", filter=Q(member__sex="F")),
-            older=Count("pk", filter=older_q(older, day, "member__")),
-            older_local=Count("pk", filter=older_q(local, day, "member__")),
-            difficult=Count("pk", filter=difficult_q("member__")),
-            minority=Count("pk", filter=~Q(member__ethnicity_id__in=_non_minority_ids())),
+            insured=Count(
+                "memberships", filter=period & Q(memberships__member__health_insurance=True)
+            )
         )
         .order_by()
+        .values("id", "size", "women", "older", "older_local", "difficult", "minority", "insured")
     )
 
 
@@ -244,6 +242,7 @@ MEMBER_COUNTERS = [
     "younger",
     "difficult",
     "minority",
+    "insured",
     "members_new",
     "older_new",
     "clubs_with_members",
@@ -270,32 +269,37 @@ def _member_cells(period: Period, day: datetime.date, unit, group: str | None):
     w_lo, w_hi = cfg["WOMEN_BAND"]
     o_lo, o_hi = cfg["OLDER_BAND"]
     y_lo, y_hi = cfg["YOUNGER_BAND"]
-    size_ok = "(s.n >= %s AND s.n <= %s)"
-    women_ok = "(s.women * 100 >= s.n * %s AND s.women * 100 <= s.n * %s)"
-    older_ok = "(s.older * 100 >= s.n * %s AND s.older * 100 <= s.n * %s)"
-    younger_ok = "((s.n - s.older) * 100 >= s.n * %s AND (s.n - s.older) * 100 <= s.n * %s)"
+    size_ok = "(s.size >= %s AND s.size <= %s)"
+    # A club without members has no shares: it is inside no band.
+    women_ok = "(s.size > 0 AND s.women * 100 >= s.size * %s AND s.women * 100 <= s.size * %s)"
+    older_ok = "(s.size > 0 AND s.older * 100 >= s.size * %s AND s.older * 100 <= s.size * %s)"
+    younger_ok = (
+        "(s.size > 0 AND (s.size - s.older) * 100 >= s.size * %s "
+        "AND (s.size - s.older) * 100 <= s.size * %s)"
+    )
     new = "(c.founded_on >= %s AND c.founded_on <= %s)"
     keys = ([f"c.{qn(group)}"] if group else []) + [f"c.{qn(d)}" for d in DIMS]
     select = [
-        "SUM(s.n)",
+        "SUM(s.size)",
         "SUM(s.women)",
         "SUM(s.older)",
         "SUM(s.older_local)",
-        "SUM(s.n - s.older)",
+        "SUM(s.size - s.older)",
         "SUM(s.difficult)",
         "SUM(s.minority)",
-        f"SUM(CASE WHEN {new} THEN s.n ELSE 0 END)",
+        "SUM(s.insured)",
+        f"SUM(CASE WHEN {new} THEN s.size ELSE 0 END)",
         f"SUM(CASE WHEN {new} THEN s.older ELSE 0 END)",
-        "SUM(CASE WHEN s.n > 0 THEN 1 ELSE 0 END)",
+        "SUM(CASE WHEN s.size > 0 THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN {size_ok} THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN {women_ok} THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN {older_ok} THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN {younger_ok} THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN {size_ok} AND {women_ok} AND {older_ok} AND {younger_ok} "
         "THEN 1 ELSE 0 END)",
-        "SUM(CASE WHEN s.n < %s THEN 1 ELSE 0 END)",
-        "SUM(CASE WHEN s.n >= %s AND s.n < %s THEN 1 ELSE 0 END)",
-        "SUM(CASE WHEN s.n > %s THEN 1 ELSE 0 END)",
+        "SUM(CASE WHEN s.size > 0 AND s.size < %s THEN 1 ELSE 0 END)",
+        "SUM(CASE WHEN s.size >= %s AND s.size < %s THEN 1 ELSE 0 END)",
+        "SUM(CASE WHEN s.size > %s THEN 1 ELSE 0 END)",
     ]
     params = [
         period.start,
@@ -326,7 +330,7 @@ def _member_cells(period: Period, day: datetime.date, unit, group: str | None):
     ]
     sql = (
         f"SELECT {', '.join(keys + select)} FROM ({inner_sql}) s "
-        f"JOIN {club} c ON c.id = s.club_id GROUP BY {', '.join(keys)}"
+        f"JOIN {club} c ON c.id = s.id GROUP BY {', '.join(keys)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params + list(inner_params))
@@ -408,9 +412,13 @@ def _coverage(day: datetime.date, unit) -> dict[int, dict]:
     return out
 
 
-def compute(period: Period, *, unit=None, by: str = "nation", today=None) -> Result:
+def compute(period: Period, *, unit=None, by: str = "nation", today=None, codes=None) -> Result:
     """Counters for `unit` (None = nation, a 2025 province or commune, or a Club) over `period`,
-    in total and per `by` group ("nation", "province", "commune" or "club")."""
+    in total and per `by` group ("nation", "province", "commune" or "club").
+
+    The clubs-and-members counters always come (four queries); the other apps' counters only
+    for the indicators in `codes` (all of them when None)."""
+    today = today or timezone.localdate()
     day = period.last_day(today)
     group = GROUP_FIELD[by]
     result = Result(period=period, day=day, by=by)
@@ -424,7 +432,35 @@ def compute(period: Period, *, unit=None, by: str = "nation", today=None) -> Res
         if group:
             result.groups.setdefault(key, Counter()).update(counters)
     _add_coverage(result, day, unit, by)
+    for counters in [result.total, *result.groups.values()]:
+        for name in CUBE_COUNTERS:
+            counters.setdefault(name, 0)
+    _add_sources(result, period, day, unit, by, today, codes)
     return result
+
+
+CUBE_COUNTERS = ["clubs_total", "clubs_active", "clubs_new", "clubs_new_active", *MEMBER_COUNTERS]
+
+
+def _add_sources(result: Result, period, day, unit, by, today, codes) -> None:
+    from . import sources
+
+    wanted = catalogue.INDICATORS if codes is None else [catalogue.BY_CODE[c] for c in codes]
+    needed = {i.num for i in wanted} | {i.den for i in wanted if i.den}
+    for name, (function, provides) in sources.SOURCES.items():
+        if not provides & needed:
+            continue
+        args = (period, day, unit, by, today) if name == "reports" else (period, day, unit, by)
+        rows = function(*args)
+        if rows is None:
+            continue
+        for key, values in rows.items():
+            result.total.update(values)
+            if by != "nation":
+                result.groups.setdefault(key, Counter()).update(values)
+        for counters in [result.total, *result.groups.values()]:
+            for counter in provides:
+                counters.setdefault(counter, 0)
 
 
 def _add_coverage(result: Result, day, unit, by: str) -> None:

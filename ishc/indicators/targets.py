@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -14,13 +15,21 @@ from .figures import Figure, Period
 from .models import Comparison, Target
 
 MET, ON_TRACK, BEHIND, NO_DATA = "met", "on_track", "behind", "no_data"
+NOT_STARTED = "not_started"
 STATUS_LABELS = {
+    NOT_STARTED: _("Not started"),
     MET: _("Met"),
     ON_TRACK: _("On track"),
     BEHIND: _("Behind"),
     NO_DATA: _("No data"),
 }
-STATUS_COLOURS = {MET: "success", ON_TRACK: "warning", BEHIND: "danger", NO_DATA: "secondary"}
+STATUS_COLOURS = {
+    NOT_STARTED: "light",
+    MET: "success",
+    ON_TRACK: "warning",
+    BEHIND: "danger",
+    NO_DATA: "secondary",
+}
 
 
 @dataclass
@@ -71,6 +80,8 @@ def targets_for(unit, programme) -> list[Target]:
 
 def assess(target: Target, fig: Figure | None, period: Period, today=None) -> Assessment:
     ind = catalogue.get(target.indicator)
+    if period.start > (today or timezone.localdate()):
+        return Assessment(target, ind, period, None, NOT_STARTED, None)
     value = fig.display_value if fig is not None else None
     if ind is None or value is None:
         return Assessment(target, ind, period, fig, NO_DATA, None)

@@ -15,6 +15,8 @@ def figval(cell, ind) -> str:
     if v is None:
         return "—"
     kind = ind.kind if ind is not None else catalogue.COUNT
+    if ind is not None and ind.unit == "VND":
+        return f"{number_format(round(v), 0, force_grouping=True)} ₫"
     if kind == catalogue.RATIO:
         return f"{number_format(v, 1)} %"
     if kind == catalogue.AVERAGE:
