@@ -95,11 +95,13 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
     # Target cards: each target on its own period (a phase, a year or the whole programme);
     # targets sharing a period share one computation.
     cards = []
-    by_period = {(period.start, period.end): result}
+    # Keyed by first and last counted day: a running phase and its running programme that start
+    # together (1648's 2025–2030 and 2025–2035) are the same computation until the phase ends.
+    by_period = {(period.start, result.day): result}
     targets = targets_for(unit, programme)
     for target in targets:
         tp = period_of(target)
-        key = (tp.start, tp.end)
+        key = (tp.start, tp.last_day(today))
         if key not in by_period and tp.start <= today:
             codes = [t.indicator for t in targets if catalogue.get(t.indicator)]
             by_period[key] = compute(tp, unit=unit, by="nation", today=today, codes=codes)
