@@ -190,6 +190,9 @@ ISHC = {
     "RUBRIC_WELL_MANAGED": ("good", "fair"),
     # Months of a year in which a monthly standard must be met to count as met for the year.
     "MONTHS_FOR_YEAR": 10,
+    # Dashboards reuse computed indicators until the next audited change (ishc.indicators.cache);
+    # 0 turns that off.
+    "DASHBOARD_CACHE_SECONDS": envint("ISHC_DASHBOARD_CACHE_SECONDS", 600),
 }
 
 LOGGING = {

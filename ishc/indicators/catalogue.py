@@ -293,7 +293,7 @@ INDICATORS: list[Indicator] = [
     ),
     Indicator(
         "clubs_older_band",
-        _("Clubs with 60–70 % older persons"),
+        _("Clubs with older persons at 60–70 %"),
         COMPOSITION,
         RATIO,
         "%",

@@ -15,6 +15,7 @@ from ishc.clubs.models import AREA_FLAGS, Club, Cohort
 from ishc.geo.models import Level, Unit
 
 from . import catalogue, geomap
+from .cache import Results
 from .figures import Period, compute, figure, month_ends, trend, year_ends
 from .models import Programme
 from .targets import assess, period_of, target_text, targets_for
@@ -90,7 +91,14 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
     programmes, programme, phase, period = programme_and_period(params, today)
     unit = where.unit
     child = CHILD_BY[where.level]
-    result = compute(period, unit=unit, by=child or "nation", today=today)
+    results = Results(today)
+    by = child or "nation"
+    result = results.get(
+        "compute",
+        unit,
+        (period.start, period.end, by, None),
+        lambda: compute(period, unit=unit, by=by, today=today),
+    )
 
     # Target cards: each target on its own period (a phase, a year or the whole programme);
     # targets sharing a period share one computation.
@@ -104,7 +112,14 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
         key = (tp.start, tp.last_day(today))
         if key not in by_period and tp.start <= today:
             codes = [t.indicator for t in targets if catalogue.get(t.indicator)]
-            by_period[key] = compute(tp, unit=unit, by="nation", today=today, codes=codes)
+            by_period[key] = results.get(
+                "compute",
+                unit,
+                (tp.start, tp.end, "nation", tuple(codes)),
+                lambda tp=tp, codes=codes: compute(
+                    tp, unit=unit, by="nation", today=today, codes=codes
+                ),
+            )
         fig = (
             by_period[key].get(target.indicator, total=True)
             if catalogue.get(target.indicator) and key in by_period
@@ -154,7 +169,13 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
         trend_year = min(today.year, period.end.year)
     months = month_ends(trend_year, today)
     years = year_ends(period.start, period.end, today)
-    points = trend(trend_code, months + years, unit=unit, since=period.start)
+    days = months + years
+    points = results.get(
+        "trend",
+        unit,
+        (trend_code, tuple(days), period.start),
+        lambda: trend(trend_code, days, unit=unit, since=period.start),
+    )
     target_line = next(
         (
             c["a"].target
@@ -214,7 +235,12 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
 
     from .sources import report_month, resources_by_source_for
 
-    per_source = resources_by_source_for(period, result.day, unit)
+    per_source = results.get(
+        "resources",
+        unit,
+        (period.start, result.day),
+        lambda: resources_by_source_for(period, result.day, unit),
+    )
     resources = [
         {"label": label, "amount": per_source.get(value, 0)} for value, label in SourceType.choices
     ]
