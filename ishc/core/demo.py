@@ -11,6 +11,7 @@ DEMO_STEPS = [
     "ishc.activities.demo",
     "ishc.reports.demo",
     "ishc.board.demo",
+    "ishc.indicators.demo",
 ]
 
 DEMO_PASSWORD = "ishc-demo-2026"

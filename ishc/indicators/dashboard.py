@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,15 +59,18 @@ class Where:
         return reverse(f"indicators:{self.level}", args=[self.obj.pk])
 
 
-def programme_and_period(params, today: datetime.date):
-    """The programme and period chosen in the query string; by default the programme running
-    today (the latest-starting one) over its current phase."""
-    programmes = list(Programme.objects.filter(unit__isnull=True).prefetch_related("phases"))
+def programme_and_period(params, today: datetime.date, province=None):
+    """The programme and period chosen in the query string; by default the national programme
+    running today (the latest-starting one) over its current phase. A province's own plans are
+    offered on its dashboards and those below it."""
+    plans = Q(unit__isnull=True) | Q(unit=province) if province is not None else Q(unit=None)
+    programmes = list(Programme.objects.filter(plans).prefetch_related("phases"))
+    national = [p for p in programmes if p.unit_id is None]
     code = params.get("programme")
     programme = next((p for p in programmes if p.code == code), None)
     if programme is None:
-        running = [p for p in programmes if p.starts_on <= today <= p.ends_on and p.phases.all()]
-        programme = running[-1] if running else programmes[-1]
+        running = [p for p in national if p.starts_on <= today <= p.ends_on and p.phases.all()]
+        programme = running[-1] if running else national[-1]
     phases = list(programme.phases.all())
     phase = next((ph for ph in phases if str(ph.pk) == params.get("phase")), None)
     if phase is None and "phase" not in params:
@@ -88,8 +92,11 @@ def _fmt(fig) -> dict:
 
 def build(where: Where, params, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    programmes, programme, phase, period = programme_and_period(params, today)
     unit = where.unit
+    province = None
+    if unit is not None:
+        province = unit.province if where.level in ("club", "commune") else unit
+    programmes, programme, phase, period = programme_and_period(params, today, province)
     child = CHILD_BY[where.level]
     results = Results(today)
     by = child or "nation"

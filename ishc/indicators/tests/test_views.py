@@ -249,3 +249,22 @@ def test_it_imports_all_rows_or_none_with_row_and_column(client, world):
     assert response.status_code == 302
     assert Target.objects.filter(unit=world.P).count() == 1
     assert Target.objects.get(unit=world.c1).value_high == 70
+
+
+def test_it_offers_a_province_its_own_plan(client, ledger):
+    from types import SimpleNamespace
+
+    from ishc.indicators import demo
+
+    demo.build(SimpleNamespace(objects={"province": ledger.P}))
+    client.force_login(ledger.province)
+    plan = f"KH-{ledger.P.code:02d}-2030"
+    page = client.get(f"/dashboard/province/{ledger.P.pk}/?programme={plan}")
+    assert plan in [p.code for p in page.context["programmes"]]
+    assert {c["a"].target.indicator for c in page.context["cards"]} == {
+        "clubs_new",
+        "communes_covered",
+    }
+    client.force_login(ledger.outsider)
+    other = client.get(f"/dashboard/commune/{ledger.c3.pk}/?programme={plan}")
+    assert plan not in [p.code for p in other.context["programmes"]]
