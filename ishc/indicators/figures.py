@@ -145,36 +145,38 @@ def figure(indicator: catalogue.Indicator, counters: Counter | dict | None) -> F
 
 @dataclass
 class Result:
-    """Counters for one unit and period: per group (province, commune or club) and in total, and
-    the rows by (group, cohort, flags) the breakdowns are summed from."""
+    """Counters for one unit and period: per group (province, commune or club), in total, and
+    by cohort and by area flag."""
 
     period: Period
     day: datetime.date
     by: str
     total: Counter = field(default_factory=Counter)
     groups: dict = field(default_factory=dict)
-    cells: list = field(default_factory=list)  # (group key, dims tuple, Counter)
 
     def get(self, code: str, key=None, *, total: bool = False) -> Figure:
         ind = catalogue.BY_CODE[code]
         counters = self.total if total or key is None else self.groups.get(key, Counter())
         return figure(ind, counters)
 
+    cohorts: dict = field(default_factory=dict)
+    flags: dict = field(default_factory=dict)
+
     def by_cohort(self) -> dict[str, Counter]:
-        out: dict[str, Counter] = {}
-        for _key, dims, counters in self.cells:
-            out.setdefault(dims[0], Counter()).update(counters)
-        return out
+        return self.cohorts
 
     def by_flag(self) -> dict[str, Counter]:
         """Counters of clubs with each area flag (a club with two flags is in both rows), and of
         clubs with none under the key "none"."""
-        out: dict[str, Counter] = {}
-        for _key, dims, counters in self.cells:
+        return self.flags
+
+    def _break_down(self, cells) -> None:
+        # Summed once when computed, so that a result reused from the cache carries them.
+        for _key, dims, counters in cells:
+            self.cohorts.setdefault(dims[0], Counter()).update(counters)
             flags = [name for name, on in zip(FLAGS, dims[1:], strict=True) if on]
             for name in flags or ["none"]:
-                out.setdefault(name, Counter()).update(counters)
-        return out
+                self.flags.setdefault(name, Counter()).update(counters)
 
 
 def _unit_q(unit, prefix: str = "") -> Q:
@@ -433,7 +435,7 @@ def compute(period: Period, *, unit=None, by: str = "nation", today=None, codes=
     merged: dict = {}
     for key, dims, counters in cells:
         merged.setdefault((key, dims), Counter()).update(counters)
-    result.cells = [(key, dims, c) for (key, dims), c in merged.items()]
+    result._break_down((key, dims, c) for (key, dims), c in merged.items())
     for (key, _dims), counters in merged.items():
         result.total.update(counters)
         if group:
