@@ -259,9 +259,23 @@ class VolunteerForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
-        help_text=_("At most %(rows)s rows. Use the template: its headers must stay as they are.")
-        % {"rows": settings.ISHC["IMPORT_MAX_ROWS"]},
         widget=forms.ClearableFileInput(
             {"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "At most %(rows)s rows and %(mb)s MB. Use the template: its headers must stay as "
+            "they are."
+        ) % {"rows": settings.ISHC["IMPORT_MAX_ROWS"], "mb": settings.MAX_UPLOAD_MB}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB. Split it into several files.")
+                % {"mb": settings.MAX_UPLOAD_MB}
+            )
+        return upload

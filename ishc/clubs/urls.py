@@ -27,3 +27,8 @@ urlpatterns = [
     path("members/<int:pk>/rejoin/", views.member_rejoin, name="member_rejoin"),
     path("members/<int:pk>/move/", views.member_move, name="member_move"),
 ]
+urlpatterns += [
+    path("import/<str:kind>/template/", views.import_template, name="template"),
+    path("import/<str:kind>/", views.import_upload, name="import"),
+    path("import/<str:kind>/<str:token>/", views.import_confirm, name="import_confirm"),
+]

@@ -3,6 +3,9 @@ scoping helpers below, call one service, and render. Access is decided only in t
 helpers and ishc.accounts.scope."""
 
 import datetime
+import secrets
+import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +25,7 @@ from ishc.accounts.models import Role
 from ishc.accounts.navigation import OFFICERS
 from ishc.accounts.scope import editable, editable_or_404, scope_of, visible_or_404
 
-from . import forms, services, spreadsheets
+from . import forms, importer, services, spreadsheets
 from .composition import card, club_card
 from .listing import ClubFilterForm, MemberFilterForm
 from .models import BoardPosition, Club, Group, Member, VolunteerRole
@@ -140,6 +143,11 @@ def breadcrumbs(club: Club | None = None, member: Member | None = None, unit=Non
     return crumbs
 
 
+def _filtered(request) -> bool:
+    """Whether filters beyond the search box are set (the filter panel then opens)."""
+    return any(v for k, v in request.GET.items() if k not in ("q", "page", "club", "format"))
+
+
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -175,8 +183,10 @@ def club_list(request, outside: bool = False, pending: bool = False):
             "on": on,
             "outside": outside,
             "pending": pending,
+            "filtered": _filtered(request),
             "query": _query_without_page(request),
             "can_create": _may_create_club(request.user),
+            "can_confirm": scope_of(request.user).can_enter and request.user.role in CONFIRMERS,
             "breadcrumbs": breadcrumbs(
                 unit=form.cleaned_data.get("commune") or form.cleaned_data.get("province")
             )
@@ -228,6 +238,8 @@ def member_list(request):
             "on": on,
             "club": club,
             "can_add": club is not None and _may_edit(request.user, club),
+            "can_import": scope_of(request.user).can_enter,
+            "filtered": _filtered(request),
             "query": _query_without_page(request),
             "breadcrumbs": breadcrumbs(club) if club else [],
         },
@@ -662,3 +674,115 @@ def volunteer_add(request, pk):
         cancel=reverse("clubs:detail", args=[club.pk]),
         crumbs=breadcrumbs(club),
     )
+
+
+# Excel templates and import
+
+KINDS = ("clubs", "members")
+
+
+def _may_import(user, kind: str) -> bool:
+    return _may_create_club(user) if kind == "clubs" else scope_of(user).can_enter
+
+
+def _upload_dir() -> Path:
+    """Uploads waiting for confirmation. Ones never confirmed are removed after a day."""
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 24 * 3600
+    for old in path.glob("*.xlsx"):
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    return path
+
+
+@scoped
+def import_template(request, kind):
+    if kind not in KINDS or not _may_import(request.user, kind):
+        raise Http404
+    return spreadsheets.template(kind, request.user)
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def import_upload(request, kind):
+    """Upload → validate every row → a page with every error, or a summary to confirm. The file
+    waits on disk under a random token kept in the uploader's session until confirmed."""
+    if kind not in KINDS or not _may_import(request.user, kind):
+        raise Http404
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    title = _("Import clubs") if kind == "clubs" else _("Import members")
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        report = importer.validate(kind, request.user, data)
+        token = ""
+        if report.ok:
+            token = secrets.token_urlsafe(16)
+            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+            request.session.setdefault("imports", {})[token] = {"kind": kind, "name": upload.name}
+            request.session.modified = True
+        return render(
+            request,
+            "clubs/import_result.html",
+            {
+                "report": report,
+                "token": token,
+                "kind": kind,
+                "title": title,
+                "filename": upload.name,
+                "breadcrumbs": breadcrumbs(),
+            },
+        )
+    return _form_page(
+        request,
+        form,
+        title,
+        submit=_("Check the file"),
+        cancel=reverse("clubs:list" if kind == "clubs" else "clubs:members"),
+        crumbs=breadcrumbs(),
+        template="clubs/import_upload.html",
+        kind=kind,
+    )
+
+
+@scoped
+@require_http_methods(["POST"])
+def import_confirm(request, kind, token):
+    pending = request.session.get("imports", {})
+    entry = pending.get(token)
+    path = _upload_dir() / f"{token}.xlsx"
+    if kind not in KINDS or not entry or entry["kind"] != kind or not path.exists():
+        raise Http404
+    if "cancel" in request.POST:
+        report = None
+    else:
+        # Validated again: the data may have changed since the preview.
+        report = importer.run(
+            kind, request.user, path.read_bytes(), commit=True, filename=entry["name"]
+        )
+    path.unlink(missing_ok=True)
+    pending.pop(token, None)
+    request.session.modified = True
+    if report is None:
+        messages.info(request, _("Import cancelled: nothing was saved."))
+    elif not report.ok:
+        return render(
+            request,
+            "clubs/import_result.html",
+            {
+                "report": report,
+                "token": "",
+                "kind": kind,
+                "filename": entry["name"],
+                "title": _("Import"),
+                "breadcrumbs": breadcrumbs(),
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _("Imported: %(created)s new, %(updated)s updated.")
+            % {"created": report.created, "updated": report.updated},
+        )
+    return redirect("clubs:list" if kind == "clubs" else "clubs:members")
