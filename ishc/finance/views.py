@@ -598,6 +598,7 @@ def collect(request, pk, year, month):
             "total_due": sum(loan.amount_due for row in rows for loan in row["loans"]),
             "previous": (month - datetime.timedelta(days=1)).replace(day=1),
             "next": (_month_end(month) + datetime.timedelta(days=1)),
+            "today": _today(),
             "breadcrumbs": crumbs,
         },
     )
@@ -690,6 +691,7 @@ def cash_book(request, pk, fund, year, month):
             "total_out": -sum(e.amount for e in rows if e.amount < 0),
             "previous": (month - datetime.timedelta(days=1)).replace(day=1),
             "next": _month_end(month) + datetime.timedelta(days=1),
+            "today": _today(),
             "may_record": _may_record(request.user, club),
             "breadcrumbs": _crumbs(club, (title, None)),
         },

@@ -30,7 +30,7 @@ def test_it_lists_the_clubs_in_scope_with_balances(books, client):
     response = client.get(reverse("finance:index"))
     assert response.status_code == 200
     assert b"CLB A" in response.content and b"CLB C" not in response.content
-    assert "18.900.000 ₫" in response.content.decode()
+    assert "18,900,000 ₫" in response.content.decode()
 
 
 def test_it_explains_when_no_unit_is_assigned(fin, client):
@@ -222,7 +222,7 @@ def test_it_prints_and_exports_the_cash_book(books, client):
     url = reverse("finance:cash_book", args=[w.A.pk, "igf", 2025, 2])
     page = client.get(url).content.decode()
     assert "finance/finance.css" in page
-    assert "18.800.000 ₫" in page and "18.900.000 ₫" in page  # opening and closing
+    assert "18,800,000 ₫" in page and "18,900,000 ₫" in page  # opening and closing
     response = client.get(url + "?format=xlsx")
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.active.values)
@@ -242,7 +242,7 @@ def test_it_exports_the_loan_ledgers(books, client):
     response = client.get(reverse("finance:loan", args=[books.loan.pk]) + "?format=xlsx")
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Loan ledger", "Schedule"]
     page = client.get(reverse("finance:member_loans", args=[books.a1.pk])).content.decode()
-    assert "1.100.000 ₫" in page
+    assert "1,100,000 ₫" in page
     client.force_login(w.outsider)
     assert client.get(reverse("finance:member_loans", args=[books.a1.pk])).status_code == 404
 
@@ -260,3 +260,22 @@ def test_it_lists_arrears_by_bucket_and_unit(books, client, django_assert_max_nu
     client.force_login(w.outsider)
     assert "Nguyễn Thị Hoa" not in client.get(reverse("finance:arrears")).content.decode()
     assert client.get(reverse("finance:club_arrears", args=[w.A.pk])).status_code == 404
+
+
+def test_it_speaks_vietnamese_by_default(books, client, settings):
+    w = books.w
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    client.force_login(w.club)
+    response = client.post(
+        reverse("finance:entry_new", args=[w.A.pk]),
+        {
+            "fund": "activity",
+            "kind": "expense",
+            "category": "visits",
+            "amount": "900.000",
+            "date": "2025-03-01",
+        },
+    )
+    page = response.content.decode()
+    assert "Quỹ hoạt động chỉ còn 0 ₫ tiền mặt vào ngày 01/03/2025" in page
+    assert "Sổ quỹ" in client.get(reverse("finance:club", args=[w.A.pk])).content.decode()
