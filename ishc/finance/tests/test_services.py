@@ -381,3 +381,16 @@ def test_it_writes_nothing_when_one_line_of_the_sheet_is_bad(fin):
             ],
         )
     assert _count() == before and CollectionSheet.objects.count() == 0
+
+
+def test_it_offers_no_change_or_delete_in_the_admin(fin, admin_client):
+    entry = capital(fin.w.club, fin.w.A, 1_000_000)
+    from django.urls import reverse
+
+    assert admin_client.get(reverse("admin:finance_entry_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:finance_entry_change", args=[entry.pk]))
+    assert b'name="_save"' not in page.content
+    assert (
+        admin_client.post(reverse("admin:finance_entry_delete", args=[entry.pk])).status_code == 403
+    )
+    assert Entry.objects.filter(pk=entry.pk).exists()
