@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ishc.clubs",
     "ishc.activities",
     "ishc.reports",
+    "ishc.finance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -179,6 +180,14 @@ ISHC = {
     "RUBRIC_WELL_MANAGED": ("good", "fair"),
     # Months of a year in which a monthly standard must be met to count as met for the year.
     "MONTHS_FOR_YEAR": 10,
+    # Club funds: a loan's annual rate above this ceiling (%) is refused; arrears buckets are the
+    # upper bounds (days) of each bucket, the last bucket being "more than the last bound".
+    "LOAN_MAX_ANNUAL_RATE": envint("ISHC_LOAN_MAX_ANNUAL_RATE", 24),
+    "ARREARS_BUCKETS": (30, 60, 90),
+    # Which fund loan interest lands in: the domain keeps it for the club's activities.
+    "LOAN_INTEREST_FUND": os.getenv("ISHC_LOAN_INTEREST_FUND", "activity"),
+    # Default monthly member fee on the collection sheet (VND); the treasurer can type another.
+    "MEMBER_FEE": envint("ISHC_MEMBER_FEE", 5000),
 }
 
 LOGGING = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/", include("ishc.geo.urls")),
     path("activities/", include("ishc.activities.urls")),
     path("reports/", include("ishc.reports.urls")),
+    path("finance/", include("ishc.finance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

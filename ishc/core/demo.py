@@ -8,6 +8,8 @@ DEMO_STEPS = [
     "ishc.clubs.demo",
     "ishc.accounts.demo",
     "ishc.activities.demo",
+    "ishc.finance.demo",
+    # Reports freeze fund and loan figures on submission, so they come after the funds.
     "ishc.reports.demo",
 ]
 
