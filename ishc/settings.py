@@ -180,6 +180,9 @@ ISHC = {
     "RUBRIC_WELL_MANAGED": ("good", "fair"),
     # Months of a year in which a monthly standard must be met to count as met for the year.
     "MONTHS_FOR_YEAR": 10,
+    # Programme phases (first and last year): "members who borrowed during the phase" counts
+    # from the first day of the phase holding the year assessed.
+    "PHASES": ((2016, 2020), (2021, 2025), (2026, 2030), (2031, 2035)),
     # Club funds: a loan's annual rate above this ceiling (%) is refused; arrears buckets are the
     # upper bounds (days) of each bucket, the last bucket being "more than the last bound".
     "LOAN_MAX_ANNUAL_RATE": envint("ISHC_LOAN_MAX_ANNUAL_RATE", 24),

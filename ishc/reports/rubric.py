@@ -25,6 +25,8 @@ from ishc.activities.figures import measure_year
 from ishc.activities.models import Measure, Meeting
 from ishc.audit.services import record, snapshot
 from ishc.clubs.composition import annotate_composition, band, band_status, size_status
+from ishc.finance.figures import loan_figures
+from ishc.finance.models import Entry, FundKind
 
 from .models import (
     REPORTED,
@@ -51,6 +53,29 @@ def _months_with(qs, field: str) -> dict[int, int]:
     for row in qs.values("club_id", m=ExtractMonth(field)).order_by().annotate(n=Count("pk")):
         counts[row["club_id"]] += 1
     return counts
+
+
+def _phase_start(year: int) -> datetime.date:
+    """First day of the programme phase holding `year` (settings.ISHC["PHASES"])."""
+    for first, last in settings.ISHC["PHASES"]:
+        if first <= year <= last:
+            return datetime.date(first, 1, 1)
+    return datetime.date(year, 1, 1)
+
+
+def _fund_months(clubs: QuerySet, year: int) -> dict[int, tuple[int, int]]:
+    """{club id: (months with an Income Generation Fund entry, months with an Activity Fund
+    entry)} in `year`. One query, at most 24 rows per club."""
+    months: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = (
+        Entry.objects.filter(club__in=clubs, date__year=year)
+        .values("club_id", "fund__kind", m=ExtractMonth("date"))
+        .order_by()
+        .distinct()
+    )
+    for row in rows:
+        months[row["club_id"]][0 if row["fund__kind"] == FundKind.IGF else 1] += 1
+    return {k: tuple(v) for k, v in months.items()}
 
 
 def evaluate(clubs: QuerySet, year: int) -> dict[int, list[dict]]:
@@ -82,6 +107,22 @@ def evaluate(clubs: QuerySet, year: int) -> dict[int, list[dict]]:
         }
     if Criterion.AREAS in codes:
         data["areas"] = measure_year(clubs, year, settings.ISHC["MONTHS_FOR_YEAR"])
+    if Criterion.FUNDS in codes:
+        data["funds"] = _fund_months(clubs, year)
+    if codes & {Criterion.BORROWERS, Criterion.REPAYMENT}:
+        first = _phase_start(year)
+        data["borrowers"] = {
+            r["key"]: r["borrowers"] for r in loan_figures(clubs, first, end, end, "club_id")
+        }
+        data["instalments"] = {
+            r["key"]: (r["instalments_paid_on_time"], r["instalments_due"])
+            for r in loan_figures(clubs, datetime.date(year, 1, 1), end, end, "club_id")
+        }
+        if "composition" not in data:
+            data["composition"] = {
+                row["pk"]: row
+                for row in annotate_composition(clubs, end).order_by().values("pk", "size")
+            }
 
     result = {}
     for club_id in clubs.values_list("pk", flat=True):
@@ -103,6 +144,14 @@ WHY = {
     "composition_out": _l("Outside the band: %(names)s."),
     "areas_ok": _l("Every area reached its minimums."),
     "areas_out": _l("Below the minimum: %(list)s."),
+    "funds": _l(
+        "Entries in %(igf)s months (Income Generation Fund) and %(act)s months (Activity Fund); "
+        "needs %(t)s each."
+    ),
+    "borrowers": _l("%(n)s of %(size)s members borrowed during the phase (needs %(t)s %%)."),
+    "no_members": _l("The club has no members."),
+    "repayment": _l("%(n)s of %(due)s instalments paid on time (needs %(t)s %%)."),
+    "no_instalments": _l("Not assessed: no instalment fell due this year."),
     "not_assessed": _l("Not assessed: the system does not hold these data yet."),
 }
 _GROUP_NAMES = {
@@ -146,6 +195,26 @@ def _check(c: RubricCriterion, club_id: int, data: dict) -> tuple[bool | None, s
         if not outside:
             return True, "composition_ok", {}
         return False, "composition_out", {"names": outside}
+    if c.code == Criterion.FUNDS:
+        igf, act = data["funds"].get(club_id, (0, 0))
+        met = min(igf, act) >= c.threshold
+        return met, "funds", {"igf": igf, "act": act, "t": c.threshold}
+    if c.code == Criterion.BORROWERS:
+        size = data["composition"][club_id]["size"]
+        n = data["borrowers"].get(club_id, 0)
+        if not size:
+            return False, "no_members", {}
+        met = n * 100 >= c.threshold * size
+        return met, "borrowers", {"n": n, "size": size, "t": c.threshold}
+    if c.code == Criterion.REPAYMENT:
+        paid, due = data["instalments"].get(club_id, (0, 0))
+        if not due:
+            return None, "no_instalments", {}
+        return (
+            paid * 100 >= c.threshold * due,
+            "repayment",
+            {"n": paid, "due": due, "t": c.threshold},
+        )
     if c.code == Criterion.AREAS:
         failed = [
             [standard.measure, value] for standard, value, met in data["areas"][club_id] if not met

@@ -2,12 +2,13 @@
 
 from django.db import migrations
 
-# (code, threshold): months for meetings and reports, percentages for borrowers and repayment.
+# (code, threshold): months for meetings, reports and fund entries (domain §8: "entries every
+# month"), percentages for borrowers and repayment.
 CRITERIA = [
     ("meetings", 10),
     ("size", 0),
     ("composition", 0),
-    ("funds", 0),
+    ("funds", 12),
     ("borrowers", 50),
     ("repayment", 90),
     ("areas", 0),
