@@ -7,6 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("ishc.accounts.urls")),
     path("units/", include("ishc.geo.urls")),
+    path("clubs/", include("ishc.clubs.urls")),
     path("activities/", include("ishc.activities.urls")),
     path("reports/", include("ishc.reports.urls")),
     path("finance/", include("ishc.finance.urls")),

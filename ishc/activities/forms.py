@@ -130,4 +130,5 @@ class VisitForm(forms.Form):
     def __init__(self, *args, people, volunteers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
-        self.fields["volunteer"].queryset = volunteers
+        self.fields["volunteer"].queryset = volunteers.select_related("member")
+        self.fields["volunteer"].label_from_instance = lambda role: role.member.full_name

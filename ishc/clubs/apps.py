@@ -1,5 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClubsConfig(AppConfig):
     name = "ishc.clubs"
+    verbose_name = _("Clubs and members")
+
+    def ready(self):
+        from ishc.accounts.navigation import ALL, MENU, OFFICERS, MenuItem
+
+        MENU.extend(
+            [
+                MenuItem("clubs:list", _("Clubs"), "house-heart", ALL),
+                MenuItem("clubs:members", _("Members"), "people", ALL),
+                MenuItem("clubs:outside", _("Outside bands"), "exclamation-diamond", OFFICERS),
+                MenuItem("clubs:to_confirm", _("Communes to confirm"), "geo-alt", OFFICERS),
+            ]
+        )

@@ -229,6 +229,14 @@ class Member(models.Model):
         _("pension or social allowance"), max_length=8, choices=Allowance.choices, blank=True
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    group = models.ForeignKey(
+        "Group",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("group"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -256,6 +264,10 @@ class Member(models.Model):
 
     def is_older(self, on: datetime.date, age: int | None = None) -> bool:
         return self.age_on(on) >= (age or settings.ISHC["OLDER_AGE"])
+
+    @property
+    def is_minority(self) -> bool:
+        return self.ethnicity.is_minority
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -294,5 +306,107 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="membership_left_after_joined",
+            ),
+        ]
+
+
+class Group(models.Model):
+    """A group (*tổ*) of a club, led by a group leader (*tổ trưởng*) chosen among its members."""
+
+    SCOPE_CLUB = "club"
+
+    club = models.ForeignKey(Club, models.CASCADE, related_name="groups", verbose_name=_("club"))
+    name = models.CharField(_("group name"), max_length=100)
+    leader = models.ForeignKey(
+        Member,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group leader"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["club", "name"], name="group_club_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    ACCOUNTANT = "accountant", _("Accountant / treasurer")
+    AREA = "area", _("Member in charge of an activity area")
+
+
+class BoardTermQuerySet(models.QuerySet):
+    def on(self, day: datetime.date):
+        """Terms running on `day` (the end day is the last day served)."""
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+
+class BoardPosition(models.Model):
+    """A term on the club board (*Ban chủ nhiệm*). Ending a term keeps it: the board at any past
+    date stays known."""
+
+    SCOPE_CLUB = "club"
+
+    club = models.ForeignKey(Club, models.CASCADE, related_name="board", verbose_name=_("club"))
+    member = models.ForeignKey(
+        Member, models.CASCADE, related_name="board_terms", verbose_name=_("member")
+    )
+    position = models.CharField(_("position"), max_length=12, choices=Position.choices)
+    area = models.CharField(_("activity area"), max_length=120, blank=True)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = BoardTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="board_end_after_start",
+            ),
+        ]
+
+
+class VolunteerKind(models.TextChoices):
+    HOME_CARE = "home_care", _("Home care")
+    ECONOMIC = "economic", _("Economic development")
+    CULTURE = "culture", _("Culture team")
+
+
+class VolunteerRole(models.Model):
+    """A member volunteering in one of the club's teams between two dates (the activity areas
+    count volunteers, e.g. "at least 5 home-care volunteers")."""
+
+    SCOPE_CLUB = "club"
+
+    club = models.ForeignKey(
+        Club, models.CASCADE, related_name="volunteers", verbose_name=_("club")
+    )
+    member = models.ForeignKey(
+        Member, models.CASCADE, related_name="volunteer_roles", verbose_name=_("member")
+    )
+    kind = models.CharField(_("volunteer role"), max_length=12, choices=VolunteerKind.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = BoardTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="volunteer_end_after_start",
             ),
         ]

@@ -122,8 +122,8 @@ class RubricCriterion(models.Model):
     rubric exists, so the criteria and their thresholds are rows an administrator edits."""
 
     code = models.CharField(_("criterion"), max_length=12, choices=Criterion.choices, unique=True)
-    # Meaning depends on the criterion: months (meetings, reports, fund entries) or a percentage
-    # (borrowers, repayment); unused by the others.
+    # Meaning depends on the criterion: months (meetings, reports, fund entries), a percentage
+    # (borrowers, repayment) or people (board); unused by the others.
     threshold = models.PositiveSmallIntegerField(_("threshold"), default=0)
     active = models.BooleanField(_("in use"), default=True)
     order = models.PositiveSmallIntegerField(default=0)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from ishc.activities.figures import measure_year
 from ishc.activities.models import Measure, Meeting
 from ishc.audit.services import record, snapshot
 from ishc.clubs.composition import annotate_composition, band, band_status, size_status
+from ishc.clubs.models import BoardPosition, Position
 from ishc.finance.figures import loan_figures
 from ishc.finance.models import Entry, FundKind
 
@@ -78,6 +79,22 @@ def _fund_months(clubs: QuerySet, year: int) -> dict[int, tuple[int, int]]:
     return {k: tuple(v) for k, v in months.items()}
 
 
+def _boards(clubs: QuerySet, on: datetime.date) -> dict[int, tuple[int, bool, bool]]:
+    """{club id: (people on the board, has a chair, has a vice-chair)} on `on`. One query."""
+    rows = (
+        BoardPosition.objects.on(on)
+        .filter(club__in=clubs)
+        .values("club_id")
+        .order_by()
+        .annotate(
+            n=Count("member_id", distinct=True),
+            chair=Count("pk", filter=Q(position=Position.CHAIR)),
+            vice=Count("pk", filter=Q(position=Position.VICE_CHAIR)),
+        )
+    )
+    return {r["club_id"]: (r["n"], r["chair"] > 0, r["vice"] > 0) for r in rows}
+
+
 def evaluate(clubs: QuerySet, year: int) -> dict[int, list[dict]]:
     """{club id: [{"code", "met" (True/False/None), "why", "params"}]} in criterion order
     (see why_text)."""
@@ -107,6 +124,8 @@ def evaluate(clubs: QuerySet, year: int) -> dict[int, list[dict]]:
         }
     if Criterion.AREAS in codes:
         data["areas"] = measure_year(clubs, year, settings.ISHC["MONTHS_FOR_YEAR"])
+    if Criterion.BOARD in codes:
+        data["board"] = _boards(clubs, end)
     if Criterion.FUNDS in codes:
         data["funds"] = _fund_months(clubs, year)
     if codes & {Criterion.BORROWERS, Criterion.REPAYMENT}:
@@ -152,6 +171,10 @@ WHY = {
     "no_members": _l("The club has no members."),
     "repayment": _l("%(n)s of %(due)s instalments paid on time (needs %(t)s %%)."),
     "no_instalments": _l("Not assessed: no instalment fell due this year."),
+    "board": _l(
+        "%(n)s people on the board (needs %(t)s), chair: %(chair)s, vice-chair: %(vice)s "
+        "(1 = in post)."
+    ),
     "not_assessed": _l("Not assessed: the system does not hold these data yet."),
 }
 _GROUP_NAMES = {
@@ -215,6 +238,10 @@ def _check(c: RubricCriterion, club_id: int, data: dict) -> tuple[bool | None, s
             "repayment",
             {"n": paid, "due": due, "t": c.threshold},
         )
+    if c.code == Criterion.BOARD:
+        n, chair, vice = data["board"].get(club_id, (0, False, False))
+        met = n >= c.threshold and chair and vice
+        return met, "board", {"n": n, "t": c.threshold, "chair": int(chair), "vice": int(vice)}
     if c.code == Criterion.AREAS:
         failed = [
             [standard.measure, value] for standard, value, met in data["areas"][club_id] if not met

@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from ishc.activities.models import ActivityRecord, CaredPerson, HomeCareVolunteer, Meeting, Visit
+from ishc.activities.models import ActivityRecord, CaredPerson, Meeting, Visit
 from ishc.activities.services import ReadingInput, save_meeting
+from ishc.clubs.models import VolunteerRole
 
 from .factories import member
 
@@ -150,7 +151,7 @@ def test_it_keeps_the_home_care_book(client, world):
     client.force_login(world.club)
     base = reverse("activities:homecare_add", args=[world.A.pk, "volunteer"])
     client.post(base, {"v-member": hoa.pk, "v-since": "2026-01-01"})
-    volunteer = HomeCareVolunteer.objects.get()
+    volunteer = VolunteerRole.objects.get()
     client.post(
         reverse("activities:homecare_add", args=[world.A.pk, "person"]),
         {"p-full_name": "Cụ Tư", "p-reason": "bedridden", "p-since": "2026-01-01"},
@@ -172,7 +173,7 @@ def test_it_keeps_the_home_care_book(client, world):
     assert client.post(base, {"v-member": hoa.pk, "v-since": "2026-01-01"}).status_code == 404
     client.force_login(world.outsider)
     assert client.post(base, {"v-member": hoa.pk, "v-since": "2026-01-01"}).status_code == 404
-    assert HomeCareVolunteer.objects.count() == 1
+    assert VolunteerRole.objects.count() == 1
 
 
 def test_it_lists_meetings_without_a_query_per_meeting(

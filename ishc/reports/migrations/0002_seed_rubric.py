@@ -3,7 +3,8 @@
 from django.db import migrations
 
 # (code, threshold): months for meetings, reports and fund entries (domain §8: "entries every
-# month"), percentages for borrowers and repayment.
+# month"), percentages for borrowers and repayment, people on the board (5, 7 or 9, with a chair
+# and a vice-chair).
 CRITERIA = [
     ("meetings", 10),
     ("size", 0),
@@ -12,7 +13,7 @@ CRITERIA = [
     ("borrowers", 50),
     ("repayment", 90),
     ("areas", 0),
-    ("board", 0),
+    ("board", 5),
     ("reports", 10),
 ]
 

@@ -5,7 +5,7 @@ from ishc.activities.models import Kind
 from ishc.activities.services import (
     ReadingInput,
     add_cared_person,
-    add_volunteer,
+    add_home_care_volunteer,
     record_activity,
     record_visit,
     save_meeting,
@@ -52,7 +52,7 @@ def test_it_derives_the_figures_from_what_was_recorded(world, today):
         member=d,
         entitlement="Trợ cấp",
     )
-    volunteer = add_volunteer(None, world.A, member=c, since=datetime.date(2026, 1, 1))
+    volunteer = add_home_care_volunteer(None, world.A, member=c, since=datetime.date(2026, 1, 1))
     person = add_cared_person(
         None, world.A, reason="bedridden", since=datetime.date(2026, 1, 1), member=a
     )

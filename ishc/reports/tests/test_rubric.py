@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from ishc.activities.services import save_meeting
 from ishc.audit.models import AuditEntry
 from ishc.clubs.models import Club
+from ishc.clubs.services import add_board_term
 from ishc.finance.models import FundKind
 from ishc.finance.tests.conftest import active_loan, capital, make_member
 from ishc.reports import rubric
@@ -49,14 +50,14 @@ def test_it_says_which_criteria_are_met_and_why(year_2025):
     assert rows["repayment"]["params"]["n"] == 0
     assert rows["areas"]["met"] is False
     assert rows["reports"]["met"] is False
-    assert rows["board"]["met"] is None  # no board data yet: not assessed
+    assert rows["board"]["met"] is False and rows["board"]["params"]["n"] == 0
 
 
 def test_it_grades_by_the_share_of_assessed_criteria(year_2025):
     w = year_2025
     rubric.compute(w.province, Club.objects.filter(pk__in=[w.A.pk, w.B.pk]), 2025)
     a = RubricResult.objects.get(club=w.A, year=2025)
-    assert (a.met, a.total) == (3, 8)  # meetings, funds, borrowers; board not assessed
+    assert (a.met, a.total) == (3, 9)  # meetings, funds, borrowers
     assert a.grade == "weak"
     assert [line["met"] for line in a.lines()][0] is True
     assert "10 of 12 months" in a.lines()[0]["why"]
@@ -99,3 +100,18 @@ def test_it_overrides_the_grade_only_with_a_reason_and_keeps_it_on_recompute(yea
 def test_it_counts_well_managed_clubs_in_one_query(year_2025, django_assert_num_queries):
     with django_assert_num_queries(1):
         rubric_figures(Club.objects.all(), 2025, None)
+
+
+def test_it_wants_a_board_of_five_with_a_chair_and_a_vice_chair(world):
+    people = [make_member(world.B, f"Thành viên {i}", world.kinh) for i in range(6)]
+    positions = ["chair", "area", "area", "area", "accountant"]
+    for person, position in zip(people, positions, strict=False):
+        add_board_term(
+            None, world.B, person, position=position, started_on=D(2025, 1, 1), area="Sức khỏe"
+        )
+    clubs = Club.objects.filter(pk=world.B.pk)
+    board = _by_code(rubric.evaluate(clubs, 2025)[world.B.pk])["board"]
+    assert board["met"] is False and board["params"]["vice"] == 0
+    add_board_term(None, world.B, people[5], position="vice_chair", started_on=D(2025, 3, 1))
+    board = _by_code(rubric.evaluate(clubs, 2025)[world.B.pk])["board"]
+    assert board["met"] is True and board["params"]["n"] == 6

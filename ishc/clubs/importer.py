@@ -1,0 +1,1087 @@
+"""Excel import of clubs and members: one importer for the upload page and for
+`manage.py import_xlsx`.
+
+The rule is "validate everything, then write everything or nothing":
+
+1. check the file itself (an .xlsx at all, not password-protected, not over the row limit — the
+   rows are counted by streaming the sheet's XML, so a huge file is refused before it is read
+   whole; formulas are found in the same pass);
+2. read the sheet with python-calamine (fast) and validate every row, collecting *every* error
+   with its sheet, row, column and a plain message, plus warnings (likely duplicates, clubs
+   whose 2025 commune a person must choose);
+3. only when there is no error, write all rows in one transaction with bulk queries.
+
+Re-importing the same file updates: a member is the same when club, name (ignoring diacritics
+and case) and birth year match; a club when its code matches, or, without a code, its name and
+commune.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from ishc.accounts.scope import editable
+from ishc.audit.services import record
+from ishc.core.text import fold
+from ishc.geo.models import EthnicGroup, Level, Scheme, Unit
+from ishc.geo.resolver import Resolution, province_2025, resolve
+
+from .models import Allowance, Club, Cohort, Group, Household, LoanMethod, Member, Membership, Sex
+from .services import confirm_commune, create_club, update_club
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+_FORMULA_CELL = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f[\s>/]', re.S
+)
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be imported (not an .xlsx, encrypted, too big, wrong sheet …).
+    The message is for the user."""
+
+
+class CellError(Exception):
+    pass
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.sheet]
+        if self.row:
+            where.append(_("row %(n)s") % {"n": self.row})
+        if self.column:
+            where.append(_("column %(c)s") % {"c": self.column})
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass
+class Report:
+    kind: str
+    sheet: str = ""
+    rows: list[dict] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    committed: bool = False
+    # Cells holding formulas, (row, column index): reported once, not parsed further.
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def new_rows(self) -> int:
+        return sum(1 for r in self.rows if r.get("_existing") is None)
+
+    @property
+    def existing_rows(self) -> int:
+        return len(self.rows) - self.new_rows
+
+
+# Cell parsers: each takes the raw cell value and returns a Python value or raises CellError.
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    """Real Excel dates and dd/mm/yyyy text are accepted; anything else gets a message saying
+    what to write instead."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A date cell whose date format was lost shows as its serial number (days since
+        # 30/12/1899). Guessing is how 03/04 becomes 4 March: ask for a real date instead.
+        try:
+            guess = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+            hint = _(" (Excel serial number %(n)s would be %(d)s)") % {
+                "n": int(value),
+                "d": guess.strftime("%d/%m/%Y"),
+            }
+        except OverflowError:
+            hint = ""
+        raise CellError(
+            _("This is a number, not a date%(hint)s. Format the cell as a date or type dd/mm/yyyy.")
+            % {"hint": hint}
+        )
+    text = _text(value)
+    match = _DATE_TEXT.match(text)
+    if not match:
+        raise CellError(
+            _("“%(text)s” is not a date. Write dates as dd/mm/yyyy, e.g. 15/03/2024.")
+            % {"text": text}
+        )
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise CellError(_("%(text)s is not a real date.") % {"text": text}) from None
+
+
+def parse_int(value: Any, low: int, high: int) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("Write a whole number."))
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(_("Write a whole number."))
+        value = int(value)
+    if isinstance(value, str):
+        digits = value.strip().replace(".", "").replace(",", "").replace(" ", "")
+        if not digits.isdigit():
+            raise CellError(_("“%(text)s” is not a whole number.") % {"text": value.strip()})
+        value = int(digits)
+    if not isinstance(value, int):
+        raise CellError(_("Write a whole number."))
+    if not low <= value <= high:
+        raise CellError(
+            _("%(n)s is out of range (%(low)s–%(high)s).") % {"n": value, "low": low, "high": high}
+        )
+    return value
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(str(value))
+    try:
+        return Decimal(_text(value).replace(",", "."))
+    except InvalidOperation:
+        raise CellError(_("“%(text)s” is not a number.") % {"text": _text(value)}) from None
+
+
+YES = {"co", "x", "yes", "1", "true", "c"}
+NO = {"khong", "no", "0", "false", "k", ""}
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    folded = fold(_text(value))
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    raise CellError(_("Write Có or Không."))
+
+
+def choice_parser(options: dict[str, str], default: str | None = None):
+    """A parser for a dropdown column: the Vietnamese labels of the template, matched ignoring
+    diacritics and case, plus the stored codes."""
+    folded = {fold(label): value for label, value in options.items()}
+    folded.update({fold(value): value for value in options.values() if value})
+
+    def parse(value: Any) -> str | None:
+        text = _text(value)
+        if not text:
+            return default
+        try:
+            return folded[fold(text)]
+        except KeyError:
+            raise CellError(
+                _("“%(text)s” is not in the list (%(options)s).")
+                % {"text": text, "options": ", ".join(options)}
+            ) from None
+
+    return parse
+
+
+SEXES = {"Nữ": Sex.FEMALE, "Nam": Sex.MALE}
+HOUSEHOLDS = {
+    "Nghèo": Household.POOR,
+    "Cận nghèo": Household.NEAR_POOR,
+    "Khó khăn": Household.DIFFICULT,
+    "Trung bình": Household.AVERAGE,
+    "Khá giả": Household.BETTER_OFF,
+}
+ALLOWANCES = {"Lương hưu": Allowance.PENSION, "Trợ cấp xã hội": Allowance.SOCIAL}
+COHORTS = {
+    "1533": Cohort.P1533,
+    "1336": Cohort.P1336,
+    "1648": Cohort.P1648,
+    "Ngân sách địa phương": Cohort.LOCAL,
+    "Dự án tài trợ": Cohort.DONOR,
+}
+LOAN_METHODS = {
+    "Dư nợ giảm dần": LoanMethod.DECLINING,
+    "Lãi phẳng": LoanMethod.FLAT,
+    "Trả lãi hằng tháng, gốc cuối kỳ": LoanMethod.INTEREST_ONLY,
+}
+YES_NO = ["Có", "Không"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    parse: Any = _text
+    # Name of the dropdown list on the "Danh mục" sheet, for the template's validation.
+    choices: str = ""
+    width: int = 16
+    note: str = ""
+
+
+MEMBER_COLUMNS = [
+    Column(
+        "club",
+        "Mã CLB",
+        True,
+        choices="clubs",
+        width=12,
+        note="Mã câu lạc bộ, chọn trong danh sách.",
+    ),
+    Column("full_name", "Họ và tên", True, width=28),
+    Column("sex", "Giới tính", True, choice_parser(SEXES), "sex", 10),
+    Column(
+        "birth_date",
+        "Ngày sinh",
+        parse=parse_date,
+        width=13,
+        note="dd/mm/yyyy; để trống nếu chỉ biết năm sinh.",
+    ),
+    Column(
+        "birth_year",
+        "Năm sinh",
+        parse=lambda v: parse_int(v, 1900, datetime.date.today().year),
+        width=10,
+    ),
+    Column("ethnicity", "Dân tộc", True, choices="ethnicity", width=14),
+    Column(
+        "household",
+        "Hoàn cảnh gia đình",
+        parse=choice_parser(HOUSEHOLDS, Household.AVERAGE),
+        choices="household",
+        width=18,
+    ),
+    Column("disabled", "Khuyết tật", parse=parse_bool, choices="yesno", width=10),
+    Column("lives_alone", "Sống một mình", parse=parse_bool, choices="yesno", width=12),
+    Column("health_insurance", "Thẻ BHYT", parse=parse_bool, choices="yesno", width=10),
+    Column(
+        "allowance",
+        "Lương hưu/trợ cấp",
+        parse=choice_parser(ALLOWANCES, Allowance.NONE),
+        choices="allowance",
+        width=16,
+    ),
+    Column("phone", "Điện thoại", width=14),
+    Column("group", "Tổ", width=12, note="Tên tổ; tổ chưa có sẽ được tạo."),
+    Column("joined_on", "Ngày vào CLB", True, parse_date, width=13),
+]
+
+CLUB_COLUMNS = [
+    Column("code", "Mã CLB", width=12, note="Để trống khi đăng ký CLB mới; ghi mã để cập nhật."),
+    Column("name", "Tên CLB", True, width=32),
+    Column("village", "Thôn/tổ dân phố", width=20),
+    Column(
+        "commune",
+        "Xã/phường (2025)",
+        choices="communes",
+        width=28,
+        note="Chọn trong danh sách; hoặc ghi mã xã.",
+    ),
+    Column(
+        "legacy_code",
+        "Mã xã cũ (trước 1/7/2025)",
+        parse=lambda v: parse_int(v, 1, 99999),
+        width=14,
+        note="Chỉ khi CLB đăng ký theo xã cũ.",
+    ),
+    Column("decision_number", "Số quyết định thành lập", width=16),
+    Column("decision_date", "Ngày quyết định", parse=parse_date, width=13),
+    Column("decision_issuer", "Cơ quan ra quyết định", width=18),
+    Column("founded_on", "Ngày ra mắt", parse=parse_date, width=13),
+    Column("cohort", "Chương trình", True, choice_parser(COHORTS), "cohort", 18),
+    Column("donor_project_code", "Mã dự án tài trợ", width=12),
+    Column("supporting_org", "Tổ chức hỗ trợ", width=18),
+    Column(
+        "meeting_day", "Ngày sinh hoạt hằng tháng", parse=lambda v: parse_int(v, 1, 31), width=12
+    ),
+    Column("mountainous", "Miền núi", parse=parse_bool, choices="yesno", width=10),
+    Column("remote", "Vùng sâu, vùng xa", parse=parse_bool, choices="yesno", width=10),
+    Column(
+        "ethnic_minority_area", "Vùng dân tộc thiểu số", parse=parse_bool, choices="yesno", width=10
+    ),
+    Column(
+        "especially_difficult", "Đặc biệt khó khăn", parse=parse_bool, choices="yesno", width=10
+    ),
+    Column("border", "Biên giới", parse=parse_bool, choices="yesno", width=10),
+    Column("island", "Hải đảo", parse=parse_bool, choices="yesno", width=10),
+    Column(
+        "loan_max_amount",
+        "Cho vay tối đa (đồng)",
+        parse=lambda v: parse_int(v, 0, 10**12),
+        width=14,
+    ),
+    Column(
+        "loan_max_months",
+        "Thời hạn vay tối đa (tháng)",
+        parse=lambda v: parse_int(v, 1, 120),
+        width=12,
+    ),
+    Column("loan_monthly_rate", "Lãi suất tháng (%)", parse=parse_decimal, width=10),
+    Column(
+        "loan_method",
+        "Phương thức trả",
+        parse=choice_parser(LOAN_METHODS, ""),
+        choices="loan_method",
+        width=20,
+    ),
+]
+
+SHEETS = {"members": "Thành viên", "clubs": "Câu lạc bộ"}
+COLUMNS = {"members": MEMBER_COLUMNS, "clubs": CLUB_COLUMNS}
+
+
+# The file itself
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def open_workbook(data: bytes) -> zipfile.ZipFile:
+    if data[:8] == CFB_MAGIC:
+        if ENCRYPTED_MARK in data[: 1 << 20] or ENCRYPTED_MARK in data:
+            raise FileRefused(
+                _(
+                    "The file is protected by a password. Open it in Excel, remove the password "
+                    "(File › Info › Protect Workbook), save and upload again."
+                )
+            )
+        raise FileRefused(
+            _(
+                "This is an old Excel 97–2003 (.xls) file. Open it in Excel and save it as "
+                "“Excel Workbook (.xlsx)”, then upload again."
+            )
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise FileRefused(
+            _("This is not an Excel .xlsx file. Download the template, fill it in and upload it.")
+        )
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        raise FileRefused(_("The file is damaged and cannot be opened.")) from None
+    if "xl/workbook.xml" not in names:
+        raise FileRefused(
+            _(
+                "This file is not an Excel workbook (.xlsx). Download the template, fill it in and "
+                "upload it."
+            )
+        )
+    return zf
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → path of its XML inside the package."""
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", NS)}
+    paths = {}
+    for sheet in workbook.findall("m:sheets/m:sheet", NS):
+        target = targets.get(sheet.get(f"{{{NS['r']}}}id"), "")
+        target = target.lstrip("/")
+        paths[sheet.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
+    return paths
+
+
+def _too_many(limit: int) -> FileRefused:
+    return FileRefused(
+        _(
+            "The file has more than %(limit)s rows, the most one import takes. Split it into "
+            "several files."
+        )
+        % {"limit": limit}
+    )
+
+
+def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, int]]:
+    """Stream the sheet's XML once: refuse it as soon as it has more than `limit` data rows,
+    and return the (row, column) of every cell holding a formula."""
+    rows = 0
+    formulas: list[tuple[int, int]] = []
+    tail = b""
+    with zf.open(path) as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            buffer = tail + chunk
+            if chunk:
+                # Cut after the last complete cell so no tag is split between two rounds.
+                cut = buffer.rfind(b"</c>")
+                cut = cut + 4 if cut >= 0 else max(0, len(buffer) - 4096)
+            else:
+                cut = len(buffer)
+            head, tail = buffer[:cut], buffer[cut:]
+            rows += len(_ROW_TAG.findall(head))
+            if rows > limit + 1:  # + the header row
+                raise _too_many(limit)
+            if _FORMULA_TAG.search(head):
+                formulas += [
+                    (int(r), _col_index(c.decode())) for c, r in _FORMULA_CELL.findall(head)
+                ]
+            if not chunk:
+                return formulas
+
+
+def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None:
+    """Checks on the whole file, then the sheet's cells as a list of rows (row 1 = headers)."""
+    zf = open_workbook(data)
+    sheet = SHEETS[kind]
+    report.sheet = sheet
+    paths = _sheet_paths(zf)
+    if sheet not in paths:
+        other = SHEETS["clubs" if kind == "members" else "members"]
+        if other in paths:
+            raise FileRefused(
+                _(
+                    "This is the %(other)s template, not the %(sheet)s one. Upload it on the "
+                    "right page."
+                )
+                % {"other": other, "sheet": sheet}
+            )
+        raise FileRefused(
+            _(
+                "The file has no sheet named “%(sheet)s” (it has: %(names)s). Put the data on "
+                "that sheet of the template."
+            )
+            % {"sheet": sheet, "names": ", ".join(paths)}
+        )
+    formulas = scan_sheet(zf, paths[sheet], settings.ISHC["IMPORT_MAX_ROWS"])
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as e:  # calamine raises its own types for every kind of broken file
+        raise FileRefused(_("The file cannot be read: %(error)s") % {"error": e}) from None
+    headers = rows[0] if rows else []
+    report.formulas = set(formulas)
+    for r, c in formulas:
+        report.errors.append(
+            Problem(
+                sheet,
+                r,
+                _header_name(headers, c),
+                _("The cell holds a formula. Copy the column and paste values only."),
+            )
+        )
+    return rows
+
+
+def _header_name(headers, index) -> str:
+    letter = _letters(index)
+    if index < len(headers) and _text(headers[index]):
+        return f"{letter} ({_text(headers[index])})"
+    return letter
+
+
+def _letters(index: int) -> str:
+    s = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _map_headers(rows, columns: list[Column], report: Report) -> dict[str, int] | None:
+    if not rows:
+        report.errors.append(Problem(report.sheet, 1, "", _("The sheet is empty.")))
+        return None
+    wanted = {fold(c.header): c for c in columns}
+    found: dict[str, int] = {}
+    for index, value in enumerate(rows[0]):
+        text = _text(value)
+        if not text:
+            continue
+        column = wanted.get(fold(text))
+        if column is None:
+            report.errors.append(
+                Problem(
+                    report.sheet,
+                    1,
+                    _letters(index),
+                    _("Unknown column “%(h)s”. Keep the template's headers as they are.")
+                    % {"h": text},
+                )
+            )
+        elif column.key in found:
+            report.errors.append(
+                Problem(
+                    report.sheet,
+                    1,
+                    _letters(index),
+                    _("The column “%(h)s” appears twice.") % {"h": text},
+                )
+            )
+        else:
+            found[column.key] = index
+    for column in columns:
+        if column.key not in found and column.required:
+            report.errors.append(
+                Problem(
+                    report.sheet,
+                    1,
+                    "",
+                    _("The column “%(h)s” is missing. Use the template.") % {"h": column.header},
+                )
+            )
+    return None if report.errors and not found else found
+
+
+def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Report):
+    """Yield (row number, values) for every non-blank row, errors of single cells recorded."""
+    order = [(c, found[c.key]) for c in columns if c.key in found]
+    formula_rows = {r for r, _c in report.formulas}
+    for number, raw in enumerate(rows[1:], start=2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue  # blank rows are common between blocks of a register: skip them
+        values: dict[str, Any] = {"_row": number}
+        ok = True
+        if number in formula_rows:
+            # Already reported; checking the row further would only add confusing errors
+            # about the cached value behind the formula.
+            yield number, values, False
+            continue
+        for column, index in order:
+            value = raw[index] if index < len(raw) else ""
+            try:
+                parsed = column.parse(value)
+            except CellError as e:
+                report.errors.append(
+                    Problem(report.sheet, number, _header_name(rows[0], index), str(e))
+                )
+                ok = False
+                continue
+            if column.required and parsed in (None, ""):
+                report.errors.append(
+                    Problem(report.sheet, number, _header_name(rows[0], index), _("Required."))
+                )
+                ok = False
+            values[column.key] = parsed
+        yield number, values, ok
+
+
+class _Reporter:
+    def __init__(self, report: Report, rows, found):
+        self.report, self.rows, self.found = report, rows, found
+
+    def col(self, key: str) -> str:
+        index = self.found.get(key)
+        return _header_name(self.rows[0], index) if index is not None else ""
+
+    def error(self, number: int, key: str, message: str) -> None:
+        self.report.errors.append(Problem(self.report.sheet, number, self.col(key), message))
+
+    def warn(self, number: int, key: str, message: str) -> None:
+        self.report.warnings.append(Problem(self.report.sheet, number, self.col(key), message))
+
+
+# Members
+
+
+def validate_members(user, data: bytes) -> Report:
+    report = Report("members")
+    rows = read_sheet(data, "members", report)
+    found = _map_headers(rows, MEMBER_COLUMNS, report)
+    if found is None or any(p.row == 1 for p in report.errors):
+        return report
+    say = _Reporter(report, rows, found)
+    parsed = list(_parse_rows(rows, MEMBER_COLUMNS, found, report))
+    if not parsed:
+        report.errors.append(Problem(report.sheet, None, "", _("The sheet has no data rows.")))
+        return report
+
+    clubs_qs = Club.objects.all() if user is None else editable(user, Club.objects.all())
+    codes = {str(v.get("club") or "").upper() for _n, v, _ok in parsed}
+    clubs = {
+        c.code.upper(): c
+        for c in clubs_qs.filter(code__in=codes).only("pk", "code", "commune_id", "name")
+    }
+    ethnic = {}
+    for g in EthnicGroup.objects.all():
+        ethnic[fold(g.name)] = g.pk
+        ethnic[g.code] = g.pk
+    club_ids = [c.pk for c in clubs.values()]
+    existing = {
+        (m["club_id"], m["search_name"], m["birth_year"]): m["pk"]
+        for m in Member.objects.filter(club_id__in=club_ids).values(
+            "pk", "club_id", "search_name", "birth_year"
+        )
+    }
+    seen: dict[tuple, int] = {}
+    formula_rows = {r for r, _c in report.formulas}
+    for number, v, ok in parsed:
+        if number in formula_rows:
+            continue
+        club = clubs.get(str(v.get("club") or "").upper())
+        if v.get("club") and club is None:
+            say.error(
+                number, "club", _("No club with code %(code)s in your area.") % {"code": v["club"]}
+            )
+            ok = False
+        eth = v.get("ethnicity")
+        if eth:
+            v["ethnicity_id"] = ethnic.get(eth.zfill(2) if eth.isdigit() else fold(eth))
+            if v["ethnicity_id"] is None:
+                say.error(number, "ethnicity", _("Unknown ethnicity “%(e)s”.") % {"e": eth})
+                ok = False
+        birth_date, year = v.get("birth_date"), v.get("birth_year")
+        today = datetime.date.today()
+        if birth_date:
+            if birth_date > today or birth_date.year < 1900:
+                say.error(number, "birth_date", _("The date of birth is not possible."))
+                ok = False
+            elif year and year != birth_date.year:
+                say.error(
+                    number, "birth_year", _("The birth year does not match the date of birth.")
+                )
+                ok = False
+            v["birth_year"] = birth_date.year
+        elif not year:
+            say.error(number, "birth_year", _("Give the date of birth or at least the birth year."))
+            ok = False
+        joined = v.get("joined_on")
+        if joined and joined > today:
+            say.error(number, "joined_on", _("The joining date is in the future."))
+            ok = False
+        if len(v.get("full_name") or "") > 120:
+            say.error(number, "full_name", _("The name is too long (at most 120 characters)."))
+            ok = False
+        if len(v.get("phone") or "") > 20:
+            say.error(number, "phone", _("The phone number is too long."))
+            ok = False
+        if not ok or club is None:
+            continue
+        v["club_obj"] = club
+        v["search_name"] = fold(v["full_name"])
+        key = (club.pk, v["search_name"], v["birth_year"])
+        if key in seen:
+            say.error(
+                number,
+                "full_name",
+                _("Same person as row %(n)s (same club, name and birth year).") % {"n": seen[key]},
+            )
+            continue
+        seen[key] = number
+        v["_existing"] = existing.get(key)
+        report.rows.append(v)
+    if report.rows:
+        _warn_member_duplicates(report, say)
+    return report
+
+
+def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
+    """Likely duplicates of new rows: same folded name, birth year ±1, a club of the same 2025
+    commune — already registered, or elsewhere in the file."""
+    new = [v for v in report.rows if v["_existing"] is None and v["club_obj"].commune_id]
+    if not new:
+        return
+    names = {v["search_name"] for v in new}
+    communes = {v["club_obj"].commune_id for v in new}
+    known: dict[tuple, list] = {}
+    for m in Member.objects.filter(search_name__in=names, club__commune_id__in=communes).values(
+        "search_name", "birth_year", "club__commune_id", "club__name", "full_name"
+    ):
+        known.setdefault((m["search_name"], m["club__commune_id"]), []).append(
+            (
+                m["birth_year"],
+                _("%(name)s (%(year)s) in %(club)s")
+                % {"name": m["full_name"], "year": m["birth_year"], "club": m["club__name"]},
+            )
+        )
+    in_file: dict[tuple, list] = {}
+    for v in new:
+        in_file.setdefault((v["search_name"], v["club_obj"].commune_id), []).append(v)
+    for v in new:
+        key = (v["search_name"], v["club_obj"].commune_id)
+        hits = [label for year, label in known.get(key, []) if abs(year - v["birth_year"]) <= 1]
+        hits += [
+            _("row %(n)s") % {"n": o["_row"]}
+            for o in in_file[key]
+            if o is not v and abs(o["birth_year"] - v["birth_year"]) <= 1
+        ]
+        if hits:
+            say.warn(
+                v["_row"],
+                "full_name",
+                _("May be the same person as: %(who)s.") % {"who": "; ".join(hits)},
+            )
+
+
+MEMBER_FIELDS = [
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "ethnicity_id",
+    "household",
+    "disabled",
+    "lives_alone",
+    "health_insurance",
+    "allowance",
+    "phone",
+]
+_DEFAULTS = {
+    "household": Household.AVERAGE,
+    "allowance": "",
+    "phone": "",
+    "disabled": False,
+    "lives_alone": False,
+    "health_insurance": False,
+    "birth_date": None,
+}
+
+
+def commit_members(user, report: Report, filename: str = "") -> Report:
+    """Write every validated row in one transaction: new members with their first period,
+    updates of existing ones, groups named in the file, and one audit entry per club."""
+    assert report.ok, "commit only a report without errors"
+    with transaction.atomic():
+        groups = {}
+        needed = {(v["club_obj"].pk, v["group"].strip()) for v in report.rows if v.get("group")}
+        club_ids = {c for c, _n in needed}
+        for g in Group.objects.filter(club_id__in=club_ids):
+            groups[(g.club_id, fold(g.name))] = g.pk
+        missing = []
+        for club_id, name in needed:
+            if (club_id, fold(name)) not in groups:
+                groups[(club_id, fold(name))] = None
+                missing.append(Group(club_id=club_id, name=name))
+        for g in Group.objects.bulk_create(missing):
+            groups[(g.club_id, fold(g.name))] = g.pk
+
+        new, updates, by_club = [], [], {}
+        existing_ids = [v["_existing"] for v in report.rows if v["_existing"]]
+        stored = Member.objects.in_bulk(existing_ids)
+        fields = MEMBER_FIELDS + ["group_id"]
+        for v in report.rows:
+            values = {
+                f: v.get(f, _DEFAULTS.get(f)) for f in MEMBER_FIELDS if f in v or f in _DEFAULTS
+            }
+            values["ethnicity_id"] = v["ethnicity_id"]
+            values["birth_year"] = v["birth_year"]
+            values["group_id"] = (
+                groups[(v["club_obj"].pk, fold(v["group"].strip()))] if v.get("group") else None
+            )
+            for k in ("household", "allowance"):
+                if values.get(k) is None:
+                    values[k] = _DEFAULTS[k]
+            entry = by_club.setdefault(v["club_obj"].pk, {"created": [], "updated": []})
+            if v["_existing"]:
+                member = stored[v["_existing"]]
+                if any(getattr(member, f) != values[f] for f in fields if f in values):
+                    for f, value in values.items():
+                        setattr(member, f, value)
+                    updates.append(member)
+                    entry["updated"].append(member.pk)
+            else:
+                member = Member(club=v["club_obj"], search_name=v["search_name"], **values)
+                member._joined_on = v["joined_on"]
+                new.append(member)
+        Member.objects.bulk_create(new, batch_size=2000)
+        Membership.objects.bulk_create(
+            (Membership(member=m, club_id=m.club_id, joined_on=m._joined_on) for m in new),
+            batch_size=2000,
+        )
+        if updates:
+            Member.objects.bulk_update(updates, fields + ["search_name"], batch_size=1000)
+        for m in new:
+            by_club[m.club_id]["created"].append(m.pk)
+        for club_id, entry in by_club.items():
+            if entry["created"] or entry["updated"]:
+                record(
+                    user,
+                    "clubs.member.imported",
+                    None,
+                    club=club_id,
+                    data={"file": filename, **entry},
+                )
+        report.created, report.updated, report.committed = len(new), len(updates), True
+    return report
+
+
+# Clubs
+
+
+def validate_clubs(user, data: bytes) -> Report:
+    report = Report("clubs")
+    rows = read_sheet(data, "clubs", report)
+    found = _map_headers(rows, CLUB_COLUMNS, report)
+    if found is None or any(p.row == 1 for p in report.errors):
+        return report
+    say = _Reporter(report, rows, found)
+    parsed = list(_parse_rows(rows, CLUB_COLUMNS, found, report))
+    if not parsed:
+        report.errors.append(Problem(report.sheet, None, "", _("The sheet has no data rows.")))
+        return report
+    communes_qs = (
+        Unit.objects.communes() if user is None else editable(user, Unit.objects.communes())
+    )
+    by_code = {u.code: u for u in communes_qs.select_related("province")}
+    by_name: dict[str, list[Unit]] = {}
+    for u in by_code.values():
+        by_name.setdefault(u.search_name, []).append(u)
+    provinces = set(
+        (
+            Unit.objects.provinces() if user is None else editable(user, Unit.objects.provinces())
+        ).values_list("pk", flat=True)
+    )
+    clubs_qs = Club.objects.all() if user is None else editable(user, Club.objects.all())
+    codes = {str(v.get("code") or "").upper() for _n, v, _ok in parsed if v.get("code")}
+    known = {c.code.upper(): c for c in clubs_qs.filter(code__in=codes)}
+    seen: dict[tuple, int] = {}
+    formula_rows = {r for r, _c in report.formulas}
+    for number, v, ok in parsed:
+        if number in formula_rows:
+            continue
+        commune = None
+        text = v.get("commune") or ""
+        if text:
+            match = re.search(r"\((\d+)\)\s*$", text)
+            if match or text.isdigit():
+                commune = by_code.get(int(match.group(1) if match else text))
+            else:
+                hits = by_name.get(fold(text), [])
+                if len(hits) > 1:
+                    say.error(
+                        number,
+                        "commune",
+                        _(
+                            "Several communes are called “%(t)s”; choose "
+                            "from the list or write the code."
+                        )
+                        % {"t": text},
+                    )
+                    ok = False
+                    hits = []
+                commune = hits[0] if hits else None
+            if commune is None and ok:
+                say.error(
+                    number,
+                    "commune",
+                    _("Unknown commune “%(t)s” (or not in your area). Choose it from the list.")
+                    % {"t": text},
+                )
+                ok = False
+        registered = commune
+        if v.get("legacy_code"):
+            legacy = (
+                Unit.objects.filter(
+                    scheme=Scheme.LEGACY, level=Level.COMMUNE, code=v["legacy_code"]
+                )
+                .select_related("province__successor")
+                .first()
+            )
+            if legacy is None:
+                say.error(
+                    number,
+                    "legacy_code",
+                    _("No commune had the code %(c)s before 1 July 2025.")
+                    % {"c": v["legacy_code"]},
+                )
+                ok = False
+            else:
+                resolution = resolve(legacy)
+                province = province_2025(legacy)
+                # In the user's area: the province is theirs, or the 2025 commune (resolved or
+                # chosen in the row) is one of theirs.
+                target = resolution.unit or commune
+                mine = (province is not None and province.pk in provinces) or (
+                    target is not None and by_code.get(target.code) == target
+                )
+                if not mine:
+                    say.error(
+                        number,
+                        "legacy_code",
+                        _("The commune with old code %(c)s is not in your area.")
+                        % {"c": v["legacy_code"]},
+                    )
+                    ok = False
+                registered = legacy
+                v["_resolution"] = resolution
+                if resolution.status == Resolution.RESOLVED:
+                    if commune is not None and commune != resolution.unit:
+                        say.error(
+                            number,
+                            "commune",
+                            _("The old commune became %(new)s, not %(given)s.")
+                            % {"new": resolution.unit.name, "given": commune.name},
+                        )
+                        ok = False
+                elif (
+                    commune is not None
+                    and resolution.candidates
+                    and commune not in resolution.candidates
+                ):
+                    say.error(
+                        number,
+                        "commune",
+                        _("The old commune became one of: %(c)s.")
+                        % {"c": ", ".join(u.name for u in resolution.candidates)},
+                    )
+                    ok = False
+                elif commune is None and ok:
+                    say.warn(
+                        number,
+                        "legacy_code",
+                        _(
+                            "%(old)s was split or has no official successor: the club will "
+                            "wait in the “to confirm” list until a province officer chooses "
+                            "its commune%(c)s."
+                        )
+                        % {
+                            "old": legacy.name,
+                            "c": (": " + ", ".join(u.name for u in resolution.candidates))
+                            if resolution.candidates
+                            else "",
+                        },
+                    )
+        if registered is None and ok:
+            say.error(number, "commune", _("Give the commune (2025) or the old commune code."))
+            ok = False
+        if v.get("cohort") == Cohort.DONOR and not v.get("donor_project_code"):
+            say.error(number, "donor_project_code", _("Give the donor project's code."))
+            ok = False
+        club = None
+        if v.get("code"):
+            club = known.get(v["code"].upper())
+            if club is None:
+                say.error(
+                    number,
+                    "code",
+                    _("No club with code %(c)s in your area. Leave the code empty for a new club.")
+                    % {"c": v["code"]},
+                )
+                ok = False
+        if not ok:
+            continue
+        v["_registered"] = registered
+        v["_commune"] = commune
+        key = (v["code"].upper(),) if v.get("code") else (fold(v["name"]), registered.pk)
+        if key in seen:
+            say.error(number, "name", _("Same club as row %(n)s.") % {"n": seen[key]})
+            continue
+        seen[key] = number
+        if club is None:
+            club = _match_club(clubs_qs, v["name"], registered)
+        v["_existing"] = club.pk if club else None
+        v["_club"] = club
+        report.rows.append(v)
+    return report
+
+
+def _match_club(clubs_qs, name: str, registered: Unit) -> Club | None:
+    folded = fold(name)
+    for club in clubs_qs.filter(registered_unit=registered):
+        if fold(club.name) == folded:
+            return club
+    return None
+
+
+CLUB_FIELDS = [c.key for c in CLUB_COLUMNS if c.key not in ("code", "commune", "legacy_code")]
+
+
+def commit_clubs(user, report: Report, filename: str = "") -> Report:
+    """Clubs are few per file (a province has hundreds), so each goes through the same service
+    as the form, which allocates its code and writes its audit entry."""
+    assert report.ok, "commit only a report without errors"
+    with transaction.atomic():
+        for v in report.rows:
+            fields = {k: v[k] for k in CLUB_FIELDS if k in v}
+            for k in (
+                "village",
+                "decision_number",
+                "decision_issuer",
+                "donor_project_code",
+                "supporting_org",
+                "loan_method",
+            ):
+                if fields.get(k) is None:
+                    fields[k] = ""
+            registered = v["_registered"]
+            if v["_club"] is not None:
+                club = v["_club"]
+                update_club(
+                    user,
+                    club,
+                    registered=registered if registered.pk != club.registered_unit_id else None,
+                    **fields,
+                )
+                report.updated += 1
+            else:
+                club = create_club(user, registered=registered, **fields)
+                report.created += 1
+            if club.commune_id is None and v.get("_commune") is not None:
+                # The row named one of the successors: that is the person's choice.
+                confirm_commune(user, club, v["_commune"])
+        report.committed = True
+    return report
+
+
+VALIDATE = {"members": validate_members, "clubs": validate_clubs}
+COMMIT = {"members": commit_members, "clubs": commit_clubs}
+
+
+def validate(kind: str, user, data: bytes) -> Report:
+    """Read and check the file; FileRefused becomes the report's only error. Errors and
+    warnings come sorted by row, as a person corrects the file from top to bottom."""
+    try:
+        report = VALIDATE[kind](user, data)
+    except FileRefused as e:
+        report = Report(kind, SHEETS[kind])
+        report.errors.append(Problem(_("File"), None, "", str(e)))
+        return report
+    report.errors.sort(key=lambda p: p.row or 0)
+    report.warnings.sort(key=lambda p: p.row or 0)
+    return report
+
+
+def run(kind: str, user, data: bytes, *, commit: bool, filename: str = "") -> Report:
+    report = validate(kind, user, data)
+    if commit and report.ok:
+        COMMIT[kind](user, report, filename)
+    return report

@@ -1,0 +1,222 @@
+"""The club and member lists: filters, diacritic-free search and sorting, shared by the pages and
+their .xlsx exports so that an export always holds exactly what the filtered list shows."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ishc.accounts.scope import visible
+from ishc.core.text import fold
+from ishc.geo.models import EthnicGroup, Unit
+
+from .composition import annotate_composition, outside_q
+from .models import (
+    AREA_FLAGS,
+    Club,
+    ClubStatus,
+    Cohort,
+    Household,
+    Member,
+    Membership,
+    Sex,
+    older_q,
+)
+
+PROBLEMS = [
+    ("any", _("Outside any band")),
+    ("size", _("Size outside 50–70")),
+    ("women", _("Share of women outside its band")),
+    ("older", _("Share of older persons outside its band")),
+    ("younger", _("Share of younger members outside its band")),
+]
+
+
+class UnitFilterMixin(forms.Form):
+    """Province and commune filters limited to what the user can see. The commune list is only
+    offered once a province is chosen (a country has 3,321 communes)."""
+
+    province = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("Province"))
+    commune = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("Commune"))
+
+    def __init__(self, data, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.user = user
+        provinces = visible(user, Unit.objects.provinces())
+        self.fields["province"].queryset = provinces
+        communes = visible(user, Unit.objects.communes()).select_related("province")
+        province_id = self.data.get("province")
+        self.fields["commune"].queryset = communes
+        # The choices shown: communes of the chosen province, or the user's own few communes.
+        if province_id and str(province_id).isdigit():
+            self.commune_choices = communes.filter(province_id=province_id)
+        elif not provinces.exists():
+            self.commune_choices = communes
+        else:
+            self.commune_choices = communes.none()
+        self.fields["commune"].widget.choices = [("", "—")] + [
+            (u.pk, u.name) for u in self.commune_choices
+        ]
+        selected = self.data.get("commune")
+        if (
+            selected
+            and str(selected).isdigit()
+            and not any(
+                str(pk) == str(selected) for pk, _label in self.fields["commune"].widget.choices
+            )
+        ):
+            unit = communes.filter(pk=selected).first()
+            if unit is not None:
+                self.fields["commune"].widget.choices.append((unit.pk, unit.name))
+
+    def unit_q(self, prefix: str = "") -> Q:
+        q = Q()
+        if self.cleaned_data.get("province"):
+            q &= Q(**{f"{prefix}province": self.cleaned_data["province"]})
+        if self.cleaned_data.get("commune"):
+            q &= Q(**{f"{prefix}commune": self.cleaned_data["commune"]})
+        return q
+
+
+CLUB_SORTS = {
+    "name": ("search_name", _("Name")),
+    "code": ("code", _("Code")),
+    "size": ("size", _("Members")),
+    "-size": ("-size", _("Members (most first)")),
+    "founded": ("founded_on", _("Launch date")),
+    "-founded": ("-founded_on", _("Launch date (newest first)")),
+}
+
+
+class ClubFilterForm(UnitFilterMixin):
+    q = forms.CharField(required=False, label=_("Search"))
+    status = forms.ChoiceField(
+        choices=[("", _("All statuses"))] + ClubStatus.choices, required=False, label=_("Status")
+    )
+    cohort = forms.ChoiceField(
+        choices=[("", _("All programmes"))] + Cohort.choices, required=False, label=_("Programme")
+    )
+    flag = forms.ChoiceField(
+        choices=[("", _("All areas"))] + AREA_FLAGS, required=False, label=_("Area")
+    )
+    problem = forms.ChoiceField(
+        choices=[("", _("Any composition"))] + PROBLEMS, required=False, label=_("Composition")
+    )
+    pending = forms.BooleanField(required=False, label=_("Commune to confirm"))
+    sort = forms.ChoiceField(
+        choices=[(k, v[1]) for k, v in CLUB_SORTS.items()], required=False, label=_("Sort by")
+    )
+
+    def queryset(self, on: datetime.date) -> QuerySet[Club]:
+        """The user's visible clubs with the filters applied and composition on `on` annotated.
+        Call after is_valid(); invalid filters are ignored rather than failing the page."""
+        data = self.cleaned_data if self.is_valid() else {}
+        qs = visible(self.user, Club.objects.all())
+        if self.is_valid():
+            qs = qs.filter(self.unit_q())
+        if text := fold(data.get("q") or ""):
+            qs = qs.filter(search_name__contains=text)
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        if data.get("cohort"):
+            qs = qs.filter(cohort=data["cohort"])
+        if data.get("flag"):
+            qs = qs.filter(**{data["flag"]: True})
+        if data.get("pending"):
+            qs = qs.filter(commune__isnull=True)
+        qs = annotate_composition(qs, on)
+        problem = data.get("problem")
+        if problem:
+            qs = qs.filter(outside_q(None if problem == "any" else [problem]))
+        sort = CLUB_SORTS.get(data.get("sort") or "name", CLUB_SORTS["name"])[0]
+        return qs.select_related("commune", "province").order_by(sort, "pk")
+
+
+AGE_GROUPS = [
+    ("older", _("Older persons")),
+    ("local", _("Aged 55–59")),
+    ("younger", _("Younger members")),
+]
+MEMBER_STATES = [
+    ("", _("Current members")),
+    ("left", _("Left")),
+    ("all", _("Everyone")),
+]
+MEMBER_SORTS = {
+    "name": ("search_name", _("Name")),
+    "birth": ("birth_year", _("Oldest first")),
+    "-birth": ("-birth_year", _("Youngest first")),
+    "club": ("club__search_name", _("Club")),
+}
+
+
+class MemberFilterForm(UnitFilterMixin):
+    q = forms.CharField(required=False, label=_("Search"))
+    club = forms.ModelChoiceField(
+        Club.objects.none(), required=False, label=_("Club"), widget=forms.HiddenInput
+    )
+    sex = forms.ChoiceField(
+        choices=[("", _("Both sexes"))] + Sex.choices, required=False, label=_("Sex")
+    )
+    age = forms.ChoiceField(
+        choices=[("", _("All ages"))] + AGE_GROUPS, required=False, label=_("Age group")
+    )
+    ethnicity = forms.ChoiceField(required=False, label=_("Ethnicity"))
+    household = forms.ChoiceField(
+        choices=[("", _("All households"))] + Household.choices,
+        required=False,
+        label=_("Household status"),
+    )
+    state = forms.ChoiceField(choices=MEMBER_STATES, required=False, label=_("Membership"))
+    sort = forms.ChoiceField(
+        choices=[(k, v[1]) for k, v in MEMBER_SORTS.items()], required=False, label=_("Sort by")
+    )
+
+    def __init__(self, data, user, **kwargs):
+        super().__init__(data, user, **kwargs)
+        self.fields["club"].queryset = visible(user, Club.objects.all())
+        self.fields["ethnicity"].choices = [
+            ("", _("All ethnicities")),
+            ("minority", _("Ethnic minorities")),
+        ] + [(g.code, g.name) for g in EthnicGroup.objects.all()]
+
+    def queryset(self, on: datetime.date) -> QuerySet[Member]:
+        data = self.cleaned_data if self.is_valid() else {}
+        qs = visible(self.user, Member.objects.all())
+        if self.is_valid():
+            qs = qs.filter(self.unit_q("club__"))
+        if data.get("club"):
+            qs = qs.filter(club=data["club"])
+        if text := fold(data.get("q") or ""):
+            qs = qs.filter(search_name__contains=text)
+        if data.get("sex"):
+            qs = qs.filter(sex=data["sex"])
+        if data.get("household"):
+            qs = qs.filter(household=data["household"])
+        ethnicity = data.get("ethnicity")
+        if ethnicity == "minority":
+            qs = qs.exclude(ethnicity__code__in=[EthnicGroup.KINH, EthnicGroup.FOREIGN])
+        elif ethnicity:
+            qs = qs.filter(ethnicity__code=ethnicity)
+        age = data.get("age")
+        older = older_q(settings.ISHC["OLDER_AGE"], on)
+        local = older_q(settings.ISHC["OLDER_AGE_LOCAL"], on)
+        if age == "older":
+            qs = qs.filter(older)
+        elif age == "local":
+            qs = qs.filter(local).exclude(older)
+        elif age == "younger":
+            qs = qs.exclude(older)
+        current = Exists(
+            Membership.objects.on(on).filter(member=OuterRef("pk"), club=OuterRef("club"))
+        )
+        qs = qs.annotate(current=current)
+        state = data.get("state") or ""
+        if state == "":
+            qs = qs.filter(current=True)
+        elif state == "left":
+            qs = qs.filter(current=False)
+        sort = MEMBER_SORTS.get(data.get("sort") or "name", MEMBER_SORTS["name"])[0]
+        return qs.select_related("club", "ethnicity", "group").order_by(sort, "pk")

@@ -1,0 +1,313 @@
+"""The .xlsx files the registry hands out: list exports (with the filters that produced them)
+and the import templates. Written with openpyxl's write-only mode, which streams rows instead of
+building the whole sheet in memory."""
+
+import datetime
+import io
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ishc.accounts.scope import editable
+from ishc.geo.models import EthnicGroup, Unit
+
+from . import importer
+from .composition import card
+from .models import Club
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOLD = Font(bold=True)
+
+
+def response(workbook: Workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    resp = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+def _header(ws, labels):
+    cells = []
+    for label in labels:
+        cell = WriteOnlyCell(ws, value=str(label))
+        cell.font = BOLD
+        cells.append(cell)
+    ws.append(cells)
+
+
+def _filters_sheet(wb: Workbook, form, on: datetime.date) -> None:
+    """A second sheet saying which filters produced the list, so a printed export explains
+    itself."""
+    ws = wb.create_sheet(_("Filters"))
+    _header(ws, [_("Filter"), _("Value")])
+    ws.append([_("Date"), on.strftime("%d/%m/%Y")])
+    ws.append([_("Exported at"), timezone.localtime().strftime("%d/%m/%Y %H:%M")])
+    if not form.is_valid():
+        return
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", False):
+            continue
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value)
+        ws.append([str(field.label), str(value)])
+
+
+def _yes(value: bool) -> str:
+    return _("yes") if value else ""
+
+
+def export_clubs(form, qs, on: datetime.date) -> HttpResponse:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Clubs"))
+    _header(
+        ws,
+        [
+            _("Club code"),
+            _("Name"),
+            _("Village / neighbourhood"),
+            _("Commune (2025)"),
+            _("Province (2025)"),
+            _("Commune as registered"),
+            _("Programme"),
+            _("Status"),
+            _("Launch date"),
+            _("Members"),
+            _("Women"),
+            _("Older persons"),
+            _("Aged 55+"),
+            _("Younger members"),
+            _("In difficult circumstances"),
+            _("Ethnic minorities"),
+            _("Outside a band"),
+        ],
+    )
+    for club in qs.iterator(chunk_size=2000):
+        lines = card(club.__dict__)
+        ws.append(
+            [
+                club.code,
+                club.name,
+                club.village,
+                club.commune.name if club.commune else _("to confirm"),
+                club.province.name,
+                club.registered_name,
+                club.get_cohort_display(),
+                club.get_status_display(),
+                club.founded_on,
+                club.size,
+                club.women,
+                club.older,
+                club.older_local,
+                club.younger,
+                club.difficult,
+                club.minority,
+                ", ".join(line.label for line in lines if line.status not in ("", "ok")),
+            ]
+        )
+    _filters_sheet(wb, form, on)
+    return response(wb, f"clubs-{on:%Y%m%d}.xlsx")
+
+
+def export_members(form, qs, on: datetime.date) -> HttpResponse:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Members"))
+    _header(
+        ws,
+        [
+            _("Club code"),
+            _("Club"),
+            _("Full name"),
+            _("Sex"),
+            _("Date of birth"),
+            _("Birth year"),
+            _("Age"),
+            _("Ethnicity"),
+            _("Household status"),
+            _("Disability"),
+            _("Lives alone"),
+            _("Health-insurance card"),
+            _("Pension or social allowance"),
+            _("Phone"),
+            _("Group"),
+            _("Current member"),
+        ],
+    )
+    for m in qs.iterator(chunk_size=2000):
+        ws.append(
+            [
+                m.club.code,
+                m.club.name,
+                m.full_name,
+                m.get_sex_display(),
+                m.birth_date,
+                m.birth_year,
+                m.age_on(on),
+                m.ethnicity.name,
+                m.get_household_display(),
+                _yes(m.disabled),
+                _yes(m.lives_alone),
+                _yes(m.health_insurance),
+                m.get_allowance_display() if m.allowance else "",
+                m.phone,
+                m.group.name if m.group else "",
+                _yes(m.current),
+            ]
+        )
+    _filters_sheet(wb, form, on)
+    return response(wb, f"members-{on:%Y%m%d}.xlsx")
+
+
+# Import templates
+
+LISTS_SHEET = "Danh mục"
+HELP_SHEET = "Hướng dẫn"
+
+INSTRUCTIONS = {
+    "members": [
+        "Cách điền danh sách thành viên",
+        "",
+        "1. Điền mỗi thành viên trên một dòng của trang “Thành viên”. Không đổi tên trang, không "
+        "đổi, xoá hay thêm cột.",
+        "2. Các cột có dấu * là bắt buộc: Mã CLB, Họ và tên, Giới tính, Dân tộc, Ngày vào CLB, và "
+        "Ngày sinh hoặc Năm sinh.",
+        "3. Ngày ghi theo dạng ngày/tháng/năm, ví dụ 15/03/2024. Nếu chỉ biết năm sinh, để trống "
+        "Ngày sinh và ghi Năm sinh (tuổi sẽ được tính gần đúng).",
+        "4. Giới tính, Dân tộc, Hoàn cảnh gia đình, Có/Không, Lương hưu/trợ cấp, Mã CLB: chọn "
+        "trong danh sách thả xuống (xem trang “Danh mục”).",
+        "5. Không dùng công thức: chỉ dán giá trị (Dán đặc biệt › Giá trị).",
+        "6. Tải lên lại cùng tệp sẽ cập nhật các thành viên đã có (cùng CLB, họ tên và năm sinh), "
+        "không tạo bản trùng.",
+        "7. Hệ thống kiểm tra toàn bộ tệp trước: nếu có lỗi, không dòng nào được ghi và mọi lỗi "
+        "được liệt kê theo dòng và cột.",
+        "8. Người có thể trùng (cùng tên, năm sinh lệch không quá 1, cùng xã) sẽ được cảnh báo để "
+        "bạn xác nhận.",
+    ],
+    "clubs": [
+        "Cách điền danh sách câu lạc bộ",
+        "",
+        "1. Mỗi câu lạc bộ một dòng trên trang “Câu lạc bộ”. Không đổi tên trang, không đổi, xoá "
+        "hay thêm cột.",
+        "2. Mã CLB: để trống khi đăng ký CLB mới (hệ thống cấp mã); ghi mã để cập nhật CLB đã có.",
+        "3. Xã/phường (2025): chọn trong danh sách. CLB đăng ký theo xã cũ (trước 1/7/2025): ghi "
+        "Mã xã cũ; nếu xã cũ được chia cho nhiều xã mới, hãy chọn thêm Xã/phường (2025), hoặc CLB "
+        "sẽ nằm trong danh sách “cần xác nhận” để cán bộ tỉnh chọn.",
+        "4. Chương trình: 1533, 1336, 1648, Ngân sách địa phương hoặc Dự án tài trợ (ghi Mã dự "
+        "án tài trợ).",
+        "5. Ngày ghi theo dạng ngày/tháng/năm, ví dụ 15/03/2024. Không dùng công thức.",
+        "6. Tải lên lại cùng tệp sẽ cập nhật, không tạo bản trùng.",
+    ],
+}
+
+
+def template_lists(kind: str, user) -> dict[str, list[str]]:
+    """The dropdown lists of a template, limited to what the user may enter."""
+    every = {
+        "sex": lambda: list(importer.SEXES),
+        "ethnicity": lambda: list(EthnicGroup.objects.values_list("name", flat=True)),
+        "household": lambda: list(importer.HOUSEHOLDS),
+        "yesno": lambda: importer.YES_NO,
+        "allowance": lambda: list(importer.ALLOWANCES),
+        "cohort": lambda: list(importer.COHORTS),
+        "loan_method": lambda: list(importer.LOAN_METHODS),
+        "clubs": lambda: list(
+            editable(user, Club.objects.all()).order_by("code").values_list("code", flat=True)
+        ),
+        "communes": lambda: [
+            f"{u.name} ({u.code})"
+            for u in editable(user, Unit.objects.communes()).order_by("search_name")
+        ],
+    }
+    lists = {}
+    for column in importer.COLUMNS[kind]:
+        if column.choices and column.choices not in lists:
+            lists[column.choices] = every[column.choices]()
+    return lists
+
+
+def template(kind: str, user) -> HttpResponse:
+    columns = importer.COLUMNS[kind]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = importer.SHEETS[kind]
+    lists = template_lists(kind, user)
+    lists_ws = wb.create_sheet(LISTS_SHEET)
+    names = list(lists)
+    refs = {}
+    for index, name in enumerate(names, start=1):
+        letter = get_column_letter(index)
+        lists_ws.cell(1, index, LIST_TITLES.get(name, name)).font = BOLD
+        for row, value in enumerate(lists[name], start=2):
+            lists_ws.cell(row, index, value)
+        refs[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${max(2, len(lists[name]) + 1)}"
+        lists_ws.column_dimensions[letter].width = 24
+    if kind == "members":
+        # The club names beside the codes, so a person can see which code is which club.
+        col = len(names) + 1
+        lists_ws.cell(1, col, "Tên CLB").font = BOLD
+        names_by_code = dict(editable(user, Club.objects.all()).values_list("code", "name"))
+        for row, code in enumerate(lists["clubs"], start=2):
+            lists_ws.cell(row, col, names_by_code[code])
+        lists_ws.column_dimensions[get_column_letter(col)].width = 36
+    last = settings.ISHC["IMPORT_MAX_ROWS"] + 1
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cell = ws.cell(1, index, column.header)
+        cell.font = BOLD
+        if column.required:
+            cell.comment = Comment("Bắt buộc. " + column.note, "ISHC")
+        elif column.note:
+            cell.comment = Comment(column.note, "ISHC")
+        ws.column_dimensions[letter].width = column.width
+        if column.choices:
+            dv = DataValidation(
+                type="list",
+                formula1=refs[column.choices],
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle="Giá trị không hợp lệ",
+                error="Chọn một giá trị trong danh sách.",
+            )
+            dv.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(dv)
+        if column.parse is importer.parse_date:
+            for row in range(2, 202):
+                ws.cell(row, index).number_format = "dd/mm/yyyy"
+    ws.freeze_panes = "A2"
+    help_ws = wb.create_sheet(HELP_SHEET)
+    help_ws.column_dimensions["A"].width = 110
+    for row, line in enumerate(INSTRUCTIONS[kind], start=1):
+        cell = help_ws.cell(row, 1, line)
+        if row == 1:
+            cell.font = Font(bold=True, size=14)
+    help_ws.cell(len(INSTRUCTIONS[kind]) + 2, 1, "Các cột:").font = BOLD
+    for offset, column in enumerate(columns, start=len(INSTRUCTIONS[kind]) + 3):
+        mark = " *" if column.required else ""
+        help_ws.cell(
+            offset, 1, f"• {column.header}{mark}{': ' + column.note if column.note else ''}"
+        )
+    wb.active = 0
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return response(wb, f"mau-{'thanh-vien' if kind == 'members' else 'cau-lac-bo'}-{stamp}.xlsx")
+
+
+LIST_TITLES = {
+    "sex": "Giới tính",
+    "ethnicity": "Dân tộc",
+    "household": "Hoàn cảnh gia đình",
+    "yesno": "Có/Không",
+    "allowance": "Lương hưu/trợ cấp",
+    "cohort": "Chương trình",
+    "loan_method": "Phương thức trả",
+    "clubs": "Mã CLB",
+    "communes": "Xã/phường (2025)",
+}

@@ -1,0 +1,418 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ishc.audit.models import AuditEntry
+from ishc.clubs import importer
+from ishc.clubs.models import Club, Group, Member, Membership
+
+from .xlsx import book, member
+
+
+def _messages(report):
+    return [(p.row, p.column.split(" ")[0] if p.column else "", p.message) for p in report.errors]
+
+
+def _list(wb, title):
+    """A dropdown list of the template's "Danh mục" sheet, by its title."""
+    ws = wb["Danh mục"]
+    for column in ws.iter_cols(values_only=True):
+        if column[0] == title:
+            return [v for v in column[1:] if v]
+    raise AssertionError(title)
+
+
+def _validate(user, data, kind="members"):
+    return importer.validate(kind, user, data)
+
+
+def test_it_imports_and_reimports_without_duplicating(world):
+    rows = [
+        member(world.A, "Nguyễn Thị Hoa", **{"Ngày sinh": "02/01/1950", "Năm sinh": None}),
+        member(world.A, "Trần Văn Sơn", **{"Giới tính": "Nam", "Năm sinh": 1990, "Tổ": "Tổ 1"}),
+    ]
+    data = book("members", rows)
+    report = importer.run("members", world.commune, data, commit=True, filename="a.xlsx")
+    assert report.ok, report.errors
+    assert (report.created, report.updated) == (2, 0)
+    hoa = Member.objects.get(full_name="Nguyễn Thị Hoa")
+    assert hoa.birth_date == datetime.date(1950, 1, 2) and hoa.birth_year == 1950
+    assert hoa.periods.get().joined_on == datetime.date(2024, 3, 15)
+    son = Member.objects.get(full_name="Trần Văn Sơn")
+    assert son.group.name == "Tổ 1" and son.group.club == world.A
+    assert AuditEntry.objects.filter(action="clubs.member.imported", club=world.A).count() == 1
+
+    rows[1]["Hoàn cảnh gia đình"] = "Cận nghèo"
+    report = importer.run("members", world.commune, book("members", rows), commit=True)
+    assert report.ok
+    assert (report.created, report.updated) == (0, 1)
+    assert Member.objects.count() == 2 and Membership.objects.count() == 2
+    assert Group.objects.count() == 1
+    assert Member.objects.get(pk=son.pk).household == "near_poor"
+
+
+def test_it_registers_a_club_and_60_members_in_one_upload(client, world):
+    """The commune officer's day: template, 60 rows, upload, confirm, composition, export."""
+    client.force_login(world.commune)
+    response = client.get(reverse("clubs:template", args=["members"]))
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["Thành viên", "Danh mục", "Hướng dẫn"]
+    ws = wb["Thành viên"]
+    assert ws["A1"].value == "Mã CLB"
+    assert ws.data_validations.dataValidation  # dropdown lists
+    assert _list(wb, "Mã CLB") == [world.A.code]  # only the officer's own clubs
+    assert _list(wb, "Giới tính") == ["Nữ", "Nam"]
+    for i in range(60):
+        ws.append(
+            [
+                world.A.code,
+                f"Thành viên số {i}",
+                "Nữ" if i < 39 else "Nam",
+                None,
+                1950 if i < 39 else 1990,
+                "Kinh",
+                "Trung bình",
+                "Không",
+                "Không",
+                "Có",
+                None,
+                None,
+                None,
+                datetime.date(2024, 1, 10),
+            ]
+        )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.name = "danh-sach.xlsx"
+    buffer.seek(0)
+    response = client.post(reverse("clubs:import", args=["members"]), {"file": buffer})
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.ok, report.errors
+    assert len(report.rows) == 60
+    assert Member.objects.count() == 0  # nothing before confirming
+    token = response.context["token"]
+    response = client.post(
+        reverse("clubs:import_confirm", args=["members", token]), {"confirm": "1"}
+    )
+    assert response.status_code == 302
+    assert Member.objects.filter(club=world.A).count() == 60
+    response = client.get(reverse("clubs:detail", args=[world.A.pk]), {"on": "2025-01-01"})
+    lines = {line.name: line for line in response.context["lines"]}
+    assert (lines["size"].value, lines["size"].status) == (60, "ok")
+    assert (lines["women"].value, lines["women"].status) == (39, "ok")
+    response = client.get(reverse("clubs:members"), {"club": world.A.pk, "format": "xlsx"})
+    exported = load_workbook(io.BytesIO(response.content))
+    assert exported.worksheets[0].max_row == 61
+
+
+def test_it_lists_every_error_with_row_and_column_and_writes_nothing(world):
+    rows = [
+        member(world.A, "Bà Một", **{"Ngày sinh": "31/02/1950"}),  # impossible date
+        member(world.A, "Bà Hai", **{"Ngày vào CLB": 45000}),  # Excel serial number
+        member(world.A, "Bà Ba", **{"Ngày vào CLB": "2024-03-15"}),  # not dd/mm/yyyy
+        member(world.A, "Bà Bốn", **{"Giới tính": "X"}),
+        member(world.A, "Bà Năm", **{"Dân tộc": "Không rõ"}),
+        member(world.C, "Ông Sáu"),  # a club of another province
+        member(world.A, "Bà Bảy", **{"Năm sinh": None}),
+        member(world.A, "Bà Tám", **{"Họ và tên": None}),
+    ]
+    before = Member.objects.count()
+    report = importer.run("members", world.commune, book("members", rows), commit=True)
+    found = _messages(report)
+    assert [(r, c) for r, c, _m in found] == [
+        (2, "D"),
+        (3, "N"),
+        (4, "N"),
+        (5, "C"),
+        (6, "F"),
+        (7, "A"),
+        (8, "E"),
+        (9, "B"),
+    ]
+    assert "not a real date" in found[0][2]
+    assert "serial number 45000 would be 15/03/2023" in found[1][2]
+    assert "dd/mm/yyyy" in found[2][2]
+    assert Member.objects.count() == before
+    assert report.committed is False
+
+
+def test_it_accepts_real_dates_and_dd_mm_yyyy_text(world):
+    rows = [
+        member(world.A, "Một", **{"Ngày vào CLB": datetime.date(2024, 5, 1)}),
+        member(world.A, "Hai", **{"Ngày vào CLB": "1/5/2024"}),
+        member(world.A, "Ba", **{"Ngày vào CLB": datetime.datetime(2024, 5, 1, 0, 0)}),
+    ]
+    report = importer.run("members", world.commune, book("members", rows), commit=True)
+    assert report.ok, report.errors
+    assert set(Membership.objects.values_list("joined_on", flat=True)) == {
+        datetime.date(2024, 5, 1)
+    }
+
+
+def test_it_refuses_wrong_or_missing_headers(world):
+    headers = ["Mã CLB", "Tên", "Giới tính", "Năm sinh", "Dân tộc", "Ngày vào CLB"]
+    report = _validate(world.commune, book("members", [], headers=headers))
+    messages = [p.message for p in report.errors]
+    assert any("Unknown column “Tên”" in m for m in messages)
+    assert any("“Họ và tên” is missing" in m for m in messages)
+
+
+def test_it_matches_headers_without_diacritics(world):
+    row = member(world.A)
+    headers = ["ma clb", "HO VA TEN", "Gioi tinh", "Nam sinh", "Dan toc", "Ngay vao CLB"]
+    keys = ["Mã CLB", "Họ và tên", "Giới tính", "Năm sinh", "Dân tộc", "Ngày vào CLB"]
+    data = book(
+        "members", [dict(zip(headers, (row[k] for k in keys), strict=True))], headers=headers
+    )
+    assert _validate(world.commune, data).ok
+
+
+def test_it_refuses_another_sheet(world):
+    report = _validate(world.commune, book("members", [member(world.A)], sheet="Sheet1"))
+    assert "no sheet named “Thành viên”" in report.errors[0].message
+    report = _validate(world.commune, book("clubs", []))
+    assert "This is the Câu lạc bộ template" in report.errors[0].message
+
+
+def test_it_refuses_duplicate_rows_inside_the_file(world):
+    rows = [member(world.A, "Lê Thị Mai"), member(world.A, "LE THI MAI")]
+    report = _validate(world.commune, book("members", rows))
+    assert _messages(report) == [(3, "B", "Same person as row 2 (same club, name and birth year).")]
+
+
+def test_it_refuses_formulas(world):
+    def formula(ws):
+        ws["E2"] = "=1950+5"
+
+    report = _validate(world.commune, book("members", [member(world.A)], extra=formula))
+    assert _messages(report) == [
+        (2, "E", "The cell holds a formula. Copy the column and paste values only.")
+    ]
+
+
+def test_it_skips_blank_rows(world):
+    rows = [member(world.A, "Một"), {}, {}, member(world.A, "Hai")]
+    report = _validate(world.commune, book("members", rows))
+    assert report.ok and [r["_row"] for r in report.rows] == [2, 5]
+
+
+def test_it_refuses_a_file_over_the_row_limit_before_reading_it(world, settings, monkeypatch):
+    settings.ISHC = {**settings.ISHC, "IMPORT_MAX_ROWS": 3}
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the sheet was read")
+
+    monkeypatch.setattr(importer.CalamineWorkbook, "from_filelike", fail)
+    rows = [member(world.A, f"Người {i}") for i in range(4)]
+    report = _validate(world.commune, book("members", rows))
+    assert "more than 3 rows" in report.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"Ho va ten;Nam sinh\nHoa;1950\n", "not an Excel .xlsx file"),
+        (b"", "not an Excel .xlsx file"),
+        # An old .xls: an OLE compound file without an encrypted package.
+        (importer.CFB_MAGIC + b"\0" * 600, "old Excel 97–2003"),
+        # What Excel writes for a password-protected workbook: an OLE compound file holding
+        # the "EncryptionInfo" and "EncryptedPackage" streams.
+        (
+            importer.CFB_MAGIC
+            + b"\0" * 1000
+            + "EncryptionInfo".encode("utf-16-le")
+            + b"\0" * 50
+            + "EncryptedPackage".encode("utf-16-le"),
+            "protected by a password",
+        ),
+    ],
+)
+def test_it_refuses_what_is_not_a_readable_xlsx(world, data, message):
+    report = _validate(world.commune, data)
+    assert message in report.errors[0].message
+    assert report.errors[0].row is None
+
+
+def test_it_refuses_a_zip_that_is_not_a_workbook(world):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("word/document.xml", "<w/>")
+    report = _validate(world.commune, buffer.getvalue())
+    assert "not an Excel workbook" in report.errors[0].message
+
+
+def test_it_warns_about_likely_duplicates_across_clubs_of_a_commune(world):
+    other = Club.objects.create(
+        name="CLB A2", code="T-A2", commune=world.c1, province=world.P, cohort="1336"
+    )
+    importer.run("members", None, book("members", [member(other, "Nguyễn Thị Hoa")]), commit=True)
+    rows = [
+        member(
+            world.A, "nguyen thi hoa", **{"Năm sinh": 1956}
+        ),  # ±1 year, other club, same commune
+        member(world.A, "Nguyễn Thị Hoa", **{"Năm sinh": 1960}),  # 5 years apart: not the same
+        member(world.A, "Trần Thị Lan", **{"Năm sinh": 1970}),
+        member(other, "Trần Thị Lan", **{"Năm sinh": 1971}),  # within the file
+    ]
+    report = _validate(world.central, book("members", rows))
+    assert report.ok
+    assert [(w.row, w.message) for w in report.warnings] == [
+        (2, "May be the same person as: Nguyễn Thị Hoa (1955) in CLB A2."),
+        (4, "May be the same person as: row 5."),
+        (5, "May be the same person as: row 4."),
+    ]
+
+
+def test_it_runs_from_the_command_line(world, tmp_path, capsys):
+    path = tmp_path / "members.xlsx"
+    path.write_bytes(
+        book("members", [member(world.A), member(world.A, "Bà X", **{"Giới tính": "?"})])
+    )
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_xlsx", "members", str(path))
+    assert (
+        "Thành viên, row 3, column C (Giới tính): “?” is not in the list" in capsys.readouterr().err
+    )
+    assert Member.objects.count() == 0
+    path.write_bytes(book("members", [member(world.A)]))
+    call_command("import_xlsx", "members", str(path), "--dry-run")
+    assert Member.objects.count() == 0
+    call_command("import_xlsx", "members", str(path))
+    assert Member.objects.count() == 1
+
+
+# Clubs
+
+
+def club_row(**cells):
+    row = {
+        "Tên CLB": "CLB thôn Mới",
+        "Xã/phường (2025)": "Xã Ngọc Đường (700)",
+        "Chương trình": "1648",
+    }
+    row.update(cells)
+    return row
+
+
+def test_it_imports_clubs_and_updates_them_again(world):
+    rows = [club_row(**{"Miền núi": "Có", "Ngày ra mắt": "01/08/2025"})]
+    report = importer.run("clubs", world.province, book("clubs", rows), commit=True)
+    assert report.ok, report.errors
+    club = Club.objects.get(name="CLB thôn Mới")
+    assert (club.commune, club.mountainous, club.cohort) == (world.c1, True, "1648")
+    assert club.code.startswith("08-")
+    rows[0]["Thôn/tổ dân phố"] = "Thôn Mới"
+    report = importer.run("clubs", world.province, book("clubs", rows), commit=True)
+    assert (report.created, report.updated) == (0, 1)
+    assert Club.objects.get(pk=club.pk).village == "Thôn Mới"
+
+
+def test_it_refuses_unknown_communes(world):
+    rows = [
+        club_row(**{"Xã/phường (2025)": "Xã Không Có"}),
+        club_row(**{"Tên CLB": "B", "Xã/phường (2025)": "99999"}),
+        club_row(**{"Tên CLB": "C", "Xã/phường (2025)": "Phường Ba Đình (4)"}),  # other province
+        club_row(**{"Tên CLB": "D", "Xã/phường (2025)": None}),
+        club_row(**{"Tên CLB": "E", "Mã xã cũ (trước 1/7/2025)": 424242}),
+    ]
+    report = _validate(world.province, book("clubs", rows), "clubs")
+    assert [(r, c) for r, c, _m in _messages(report)] == [
+        (2, "D"),
+        (3, "D"),
+        (4, "D"),
+        (5, "D"),
+        (6, "E"),
+    ]
+    assert Club.objects.count() == 3
+
+
+def test_it_resolves_or_asks_about_legacy_communes(world):
+    from ishc.geo.models import Level, Scheme, Succession, Unit
+
+    old_p = Unit.objects.create(
+        scheme=Scheme.LEGACY,
+        level=Level.PROVINCE,
+        code=8,
+        name="Tỉnh Tuyên Quang",
+        division_type="",
+        successor=world.P,
+    )
+    whole = Unit.objects.create(
+        scheme=Scheme.LEGACY,
+        level=Level.COMMUNE,
+        code=2300,
+        name="Xã Cũ Một",
+        division_type="",
+        province=old_p,
+    )
+    split = Unit.objects.create(
+        scheme=Scheme.LEGACY,
+        level=Level.COMMUNE,
+        code=2301,
+        name="Xã Cũ Hai",
+        division_type="",
+        province=old_p,
+    )
+    Succession.objects.create(
+        old_level=Level.COMMUNE, old_code=2300, old_unit=whole, new_unit=world.c1
+    )
+    for c in (world.c1, world.c2):
+        Succession.objects.create(
+            old_level=Level.COMMUNE, old_code=2301, old_unit=split, new_unit=c, partly_merged=True
+        )
+    rows = [
+        club_row(
+            **{"Tên CLB": "Cũ một", "Xã/phường (2025)": None, "Mã xã cũ (trước 1/7/2025)": 2300}
+        ),
+        club_row(
+            **{"Tên CLB": "Cũ hai", "Xã/phường (2025)": None, "Mã xã cũ (trước 1/7/2025)": 2301}
+        ),
+        club_row(
+            **{
+                "Tên CLB": "Cũ ba",
+                "Xã/phường (2025)": "Xã Phú Linh (706)",
+                "Mã xã cũ (trước 1/7/2025)": 2301,
+            }
+        ),
+    ]
+    report = importer.run("clubs", world.province, book("clubs", rows), commit=True)
+    assert report.ok, report.errors
+    assert [w.row for w in report.warnings] == [3]
+    assert "to confirm" in report.warnings[0].message
+    one, two, three = (Club.objects.get(name=n) for n in ("Cũ một", "Cũ hai", "Cũ ba"))
+    assert (one.commune, one.registered_unit) == (world.c1, whole)
+    assert (two.commune, two.province) == (None, world.P)
+    assert three.commune == world.c2
+
+
+def test_it_scopes_templates_and_imports(client, world):
+    client.force_login(world.viewer)
+    assert client.get(reverse("clubs:template", args=["members"])).status_code == 404
+    assert client.get(reverse("clubs:import", args=["members"])).status_code == 404
+    client.force_login(world.club)
+    assert client.get(reverse("clubs:template", args=["clubs"])).status_code == 404
+    assert client.get(reverse("clubs:template", args=["members"])).status_code == 200
+    client.force_login(world.outsider)
+    wb = load_workbook(io.BytesIO(client.get(reverse("clubs:template", args=["members"])).content))
+    assert _list(wb, "Mã CLB") == [world.C.code]
+
+
+def test_it_will_not_confirm_someone_elses_upload(client, world):
+    client.force_login(world.commune)
+    buffer = io.BytesIO(book("members", [member(world.A)]))
+    buffer.name = "a.xlsx"
+    token = client.post(reverse("clubs:import", args=["members"]), {"file": buffer}).context[
+        "token"
+    ]
+    client.force_login(world.province)
+    url = reverse("clubs:import_confirm", args=["members", token])
+    assert client.post(url, {"confirm": "1"}).status_code == 404
+    assert Member.objects.count() == 0

@@ -1,0 +1,163 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from ishc.clubs.models import Member
+
+from .conftest import fill
+
+
+def _names(response):
+    return {c.name for c in response.context["page"]}
+
+
+def test_it_answers_404_for_a_club_of_another_province(client, world):
+    """A commune officer of one province trying a club of another province by URL gets 404."""
+    client.force_login(world.outsider)
+    assert client.get(reverse("clubs:detail", args=[world.A.pk])).status_code == 404
+    assert client.get(reverse("clubs:detail", args=[world.C.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("central", 200),
+        ("province", 200),
+        ("commune", 200),
+        ("club", 200),
+        ("viewer", 200),
+        ("outsider", 404),
+    ],
+)
+def test_it_scopes_the_club_page(client, world, user, status):
+    client.force_login(getattr(world, user))
+    assert client.get(reverse("clubs:detail", args=[world.A.pk])).status_code == status
+
+
+def test_it_scopes_the_club_list(client, world):
+    for user, names in [
+        (world.central, {"CLB A", "CLB B", "CLB C"}),
+        (world.province, {"CLB A", "CLB B"}),
+        (world.commune, {"CLB A"}),
+        (world.club, {"CLB A"}),
+        (world.outsider, {"CLB C"}),
+    ]:
+        client.force_login(user)
+        assert _names(client.get(reverse("clubs:list"))) == names, user
+    client.force_login(world.nobody)
+    assert client.get(reverse("clubs:list")).status_code == 403
+
+
+def test_it_requires_log_in(client, world):
+    for url in [reverse("clubs:list"), reverse("clubs:detail", args=[world.A.pk])]:
+        assert client.get(url).status_code == 302
+
+
+def test_it_searches_clubs_without_diacritics(client, world):
+    world.A.name = "CLB LTHTGN thôn Nà Thác"
+    world.A.save()
+    client.force_login(world.central)
+    assert _names(client.get(reverse("clubs:list"), {"q": "na thac"})) == {world.A.name}
+
+
+def test_it_filters_clubs_outside_bands(client, world, day):
+    fill(world.A, world.kinh, 50, women=30, older=30)
+    fill(world.B, world.kinh, 50, women=10, older=30)
+    client.force_login(world.province)
+    response = client.get(reverse("clubs:outside"), {"on": "30/06/2025"})
+    assert _names(response) == {"CLB B"}
+    response = client.get(reverse("clubs:list"), {"on": "2025-06-30", "problem": "older"})
+    assert _names(response) == set()
+
+
+def test_it_filters_clubs_by_unit(client, world):
+    client.force_login(world.province)
+    assert _names(client.get(reverse("clubs:list"), {"commune": world.c2.pk})) == {"CLB B"}
+    # A unit outside the user's scope is not a valid choice: the filter is ignored, the scope
+    # still applies.
+    assert _names(client.get(reverse("clubs:list"), {"commune": world.c3.pk})) == {
+        "CLB A",
+        "CLB B",
+    }
+
+
+def test_it_pins_the_club_list_queries(client, world, django_assert_max_num_queries):
+    fill(world.A, world.kinh, 10)
+    client.force_login(world.province)
+    client.get(reverse("clubs:list"))
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("clubs:list"))
+    assert response.status_code == 200
+
+
+def test_it_shows_breadcrumbs_to_filtered_lists(client, world):
+    client.force_login(world.central)
+    crumbs = client.get(reverse("clubs:detail", args=[world.A.pk])).context["breadcrumbs"]
+    assert [c["label"] for c in crumbs][1:] == ["Tỉnh Tuyên Quang", "Xã Ngọc Đường", "CLB A"]
+    assert crumbs[2]["url"].endswith(f"commune={world.c1.pk}")
+
+
+def test_it_scopes_the_member_list_and_pages(client, world, day):
+    a = fill(world.A, world.kinh, 2)
+    c = fill(world.C, world.kinh, 1)
+    client.force_login(world.commune)
+    response = client.get(reverse("clubs:members"))
+    assert {m.pk for m in response.context["page"]} == {m.pk for m in a}
+    assert client.get(reverse("clubs:member", args=[c[0].pk])).status_code == 404
+    assert client.get(reverse("clubs:member", args=[a[0].pk])).status_code == 200
+    client.force_login(world.outsider)
+    assert client.get(reverse("clubs:member", args=[a[0].pk])).status_code == 404
+
+
+def test_it_pins_the_member_list_queries(client, world, django_assert_max_num_queries):
+    fill(world.A, world.kinh, 30)
+    client.force_login(world.province)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("clubs:members"))
+    assert len(response.context["page"]) == 25
+
+
+def test_it_filters_members(client, world):
+    fill(world.A, world.kinh, 4, women=1, older=2)
+    fill(world.A, world.tay, 1, household="poor")
+    client.force_login(world.club)
+    url = reverse("clubs:members")
+
+    def count(**params):
+        return client.get(url, params).context["page"].paginator.count
+
+    assert count() == 5
+    assert count(sex="F") == 1
+    assert count(age="older") == 2
+    assert count(age="younger") == 3
+    assert count(ethnicity="minority") == 1
+    assert count(household="poor") == 1
+    assert count(q="THANH VIEN") == 5
+
+
+def test_it_lets_a_club_board_member_add_a_member(client, world):
+    client.force_login(world.club)
+    url = reverse("clubs:member_add", args=[world.A.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "full_name": "Hoàng Thị Lan",
+            "sex": "F",
+            "birth_year": "1958",
+            "ethnicity": world.tay.pk,
+            "household": "near_poor",
+            "joined_on": "15/03/2025",
+        },
+    )
+    assert response.status_code == 302
+    member = Member.objects.get(full_name="Hoàng Thị Lan")
+    assert member.club == world.A
+    assert member.periods.get().joined_on == datetime.date(2025, 3, 15)
+
+
+def test_it_refuses_adding_to_a_club_of_another_unit(client, world):
+    for user in [world.outsider, world.viewer, world.board]:
+        client.force_login(user)
+        assert client.get(reverse("clubs:member_add", args=[world.A.pk])).status_code == 404

@@ -1,0 +1,41 @@
+"""Build .xlsx files in memory for the import tests, as a person would fill the template."""
+
+import io
+
+from openpyxl import Workbook
+
+from ishc.clubs.importer import CLUB_COLUMNS, MEMBER_COLUMNS, SHEETS
+
+HEADERS = {
+    "members": [c.header for c in MEMBER_COLUMNS],
+    "clubs": [c.header for c in CLUB_COLUMNS],
+}
+
+
+def book(kind: str, rows: list[dict], *, headers=None, sheet=None, extra=None) -> bytes:
+    """rows: dicts keyed by header; missing cells stay empty. `extra(ws)` may alter the sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet or SHEETS[kind]
+    headers = headers or HEADERS[kind]
+    ws.append(headers)
+    for row in rows:
+        ws.append([row.get(h) for h in headers])
+    if extra:
+        extra(ws)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def member(club, name="Nguyễn Thị Hoa", **cells) -> dict:
+    row = {
+        "Mã CLB": club.code,
+        "Họ và tên": name,
+        "Giới tính": "Nữ",
+        "Năm sinh": 1955,
+        "Dân tộc": "Kinh",
+        "Ngày vào CLB": "15/03/2024",
+    }
+    row.update(cells)
+    return row

@@ -1,0 +1,774 @@
+"""Pages of the club and member registry. Views are thin: they find the object through the
+scoping helpers below, call one service, and render. Access is decided only in the _get_*
+helpers and ishc.accounts.scope."""
+
+import datetime
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ishc.accounts.decorators import scoped
+from ishc.accounts.models import Role
+from ishc.accounts.navigation import OFFICERS
+from ishc.accounts.scope import editable, editable_or_404, scope_of, visible_or_404
+
+from . import forms, importer, services, spreadsheets
+from .composition import card, club_card
+from .listing import ClubFilterForm, MemberFilterForm
+from .models import BoardPosition, Club, Group, Member, VolunteerRole
+
+CONFIRMERS = {Role.PROVINCE, Role.CENTRAL, Role.ADMIN}
+
+PAGE_SIZE = 25
+
+
+def _on(request) -> datetime.date:
+    """The date the page is about (?on=dd/mm/yyyy or yyyy-mm-dd); today by default."""
+    raw = request.GET.get("on") or ""
+    try:
+        if "/" in raw:
+            return datetime.datetime.strptime(raw, "%d/%m/%Y").date()
+        return parse_date(raw) or timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def _get_club_for_user(request, pk) -> Club:
+    return visible_or_404(
+        request.user,
+        Club.objects.select_related("commune", "province", "registered_unit"),
+        pk=pk,
+    )
+
+
+def _get_club_for_editing(request, pk) -> Club:
+    return editable_or_404(
+        request.user, Club.objects.select_related("commune", "province", "registered_unit"), pk=pk
+    )
+
+
+def _get_member_for_user(request, pk) -> Member:
+    return visible_or_404(
+        request.user,
+        Member.objects.select_related("club__commune", "club__province", "ethnicity", "group"),
+        pk=pk,
+    )
+
+
+def _get_member_for_editing(request, pk) -> Member:
+    return editable_or_404(
+        request.user,
+        Member.objects.select_related("club__commune", "club__province", "ethnicity", "group"),
+        pk=pk,
+    )
+
+
+def _may_edit(user, club: Club) -> bool:
+    return editable(user, Club.objects.filter(pk=club.pk)).exists()
+
+
+def _may_confirm(user, club: Club) -> bool:
+    """Choosing a club's 2025 commune is a province officer's call (or the centre's)."""
+    return club.commune_id is None and user.role in CONFIRMERS and _may_edit(user, club)
+
+
+def _may_create_club(user) -> bool:
+    return scope_of(user).can_enter and user.role in OFFICERS
+
+
+def _form_page(request, form, title, *, cancel="", submit="", intro="", crumbs=None, **extra):
+    return render(
+        request,
+        extra.pop("template", "clubs/form_page.html"),
+        {
+            "form": form,
+            "title": title,
+            "cancel": cancel,
+            "submit": submit,
+            "intro": intro,
+            "breadcrumbs": crumbs or [],
+            **extra,
+        },
+    )
+
+
+def _run(form, action) -> bool:
+    """Call the service; its ValidationError becomes a form error instead of a crash."""
+    try:
+        action()
+    except ValidationError as e:
+        for message in e.messages:
+            form.add_error(None, message)
+        return False
+    return True
+
+
+def breadcrumbs(club: Club | None = None, member: Member | None = None, unit=None) -> list:
+    """Country › province › commune › club [› member], each linking to the club list filtered by
+    that unit."""
+    url = reverse("clubs:list")
+    crumbs = [{"label": _("Viet Nam"), "url": url}]
+    province = club.province if club else (unit.province if unit and unit.province_id else unit)
+    commune = club.commune if club else (unit if unit and unit.province_id else None)
+    if province is not None:
+        crumbs.append({"label": province.name, "url": f"{url}?province={province.pk}"})
+    if commune is not None:
+        crumbs.append(
+            {
+                "label": commune.name,
+                "url": f"{url}?province={province.pk}&commune={commune.pk}",
+            }
+        )
+    elif club is not None:
+        crumbs.append(
+            {"label": _("Commune to confirm"), "url": f"{url}?province={province.pk}&pending=on"}
+        )
+    if club is not None:
+        crumbs.append({"label": club.name, "url": reverse("clubs:detail", args=[club.pk])})
+    if member is not None:
+        crumbs.append({"label": member.full_name, "url": ""})
+    return crumbs
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    return params.urlencode()
+
+
+@scoped
+def club_list(request, outside: bool = False, pending: bool = False):
+    on = _on(request)
+    data = request.GET.copy()
+    if outside and not data.get("problem"):
+        data["problem"] = "any"
+    if pending:
+        data["pending"] = "on"
+    form = ClubFilterForm(data, request.user)
+    qs = form.queryset(on)
+    if request.GET.get("format") == "xlsx":
+        return spreadsheets.export_clubs(form, qs, on)
+    page = _page(request, qs)
+    for club in page.object_list:
+        club.card = {line.name: line for line in card(club.__dict__)}
+    return render(
+        request,
+        "clubs/club_list.html",
+        {
+            "form": form,
+            "page": page,
+            "on": on,
+            "outside": outside,
+            "pending": pending,
+            "query": _query_without_page(request),
+            "can_create": _may_create_club(request.user),
+            "breadcrumbs": breadcrumbs(
+                unit=form.cleaned_data.get("commune") or form.cleaned_data.get("province")
+            )
+            if form.is_valid()
+            else [],
+        },
+    )
+
+
+@scoped
+def club_detail(request, pk):
+    club = _get_club_for_user(request, pk)
+    on = _on(request)
+    return render(
+        request,
+        "clubs/club_detail.html",
+        {
+            "club": club,
+            "on": on,
+            "lines": club_card(club, on),
+            "history": club.status_history.select_related("merged_into"),
+            "board": club.board.on(on).select_related("member"),
+            "groups": club.groups.select_related("leader").annotate(size=Count("members")),
+            "volunteers": club.volunteers.on(on).select_related("member"),
+            "can_edit": _may_edit(request.user, club),
+            "can_confirm": _may_confirm(request.user, club),
+            "breadcrumbs": breadcrumbs(club),
+        },
+    )
+
+
+@scoped
+def member_list(request):
+    on = _on(request)
+    form = MemberFilterForm(request.GET, request.user)
+    qs = form.queryset(on)
+    if request.GET.get("format") == "xlsx":
+        return spreadsheets.export_members(form, qs, on)
+    page = _page(request, qs)
+    for member in page.object_list:
+        member.age_on_page = member.age_on(on)
+    club = form.cleaned_data.get("club") if form.is_valid() else None
+    return render(
+        request,
+        "clubs/member_list.html",
+        {
+            "form": form,
+            "page": page,
+            "on": on,
+            "club": club,
+            "can_add": club is not None and _may_edit(request.user, club),
+            "can_import": scope_of(request.user).can_enter,
+            "query": _query_without_page(request),
+            "breadcrumbs": breadcrumbs(club) if club else [],
+        },
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def club_create(request):
+    if not _may_create_club(request.user):
+        raise Http404
+    form = forms.ClubForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        club = None
+
+        def create():
+            nonlocal club
+            club = services.create_club(
+                request.user, registered=form.cleaned_data["commune"], **fields
+            )
+
+        if _run(form, create):
+            messages.success(request, _("Club %(code)s created.") % {"code": club.code})
+            return redirect("clubs:detail", club.pk)
+    return _form_page(
+        request,
+        form,
+        _("New club"),
+        cancel=reverse("clubs:list"),
+        crumbs=breadcrumbs() + [{"label": _("New club"), "url": ""}],
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def club_edit(request, pk):
+    club = _get_club_for_editing(request, pk)
+    form = forms.ClubForm(
+        request.POST or None, request.FILES or None, instance=club, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        commune = form.cleaned_data.get("commune")
+        registered = commune if commune is not None and commune.pk != club.commune_id else None
+        fields = form.service_fields()
+        # The form wrote the values onto its instance while validating; compare against the
+        # stored row so the audit entry shows the real before/after.
+        club = Club.objects.get(pk=club.pk)
+        if _run(
+            form, lambda: services.update_club(request.user, club, registered=registered, **fields)
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("clubs:detail", club.pk)
+    return _form_page(
+        request,
+        form,
+        _("Edit club"),
+        cancel=reverse("clubs:detail", args=[club.pk]),
+        crumbs=breadcrumbs(club),
+    )
+
+
+@scoped
+def club_regulations(request, pk):
+    club = _get_club_for_user(request, pk)
+    if not club.regulations_file:
+        raise Http404
+    return FileResponse(club.regulations_file.open("rb"), as_attachment=True)
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def club_status(request, pk):
+    club = _get_club_for_editing(request, pk)
+    form = forms.StatusForm(request.POST or None, club=club, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if _run(
+            form,
+            lambda: services.set_status(
+                request.user,
+                club,
+                d["status"],
+                since=d["since"],
+                reason=d["reason"],
+                merged_into=d["merged_into"],
+            ),
+        ):
+            messages.success(request, _("Status changed."))
+            return redirect("clubs:detail", club.pk)
+    return _form_page(
+        request,
+        form,
+        _("Change status"),
+        cancel=reverse("clubs:detail", args=[club.pk]),
+        crumbs=breadcrumbs(club),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def club_confirm(request, pk):
+    club = _get_club_for_editing(request, pk)
+    if not _may_confirm(request.user, club):
+        raise Http404
+    resolution = services.candidates(club)
+    form = forms.ConfirmCommuneForm(request.POST or None, candidates=resolution.candidates)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.confirm_commune(request.user, club, form.cleaned_data["commune"]),
+        ):
+            messages.success(request, _("Commune confirmed."))
+            return redirect("clubs:to_confirm")
+    if resolution.status == resolution.CHOOSE:
+        intro = _(
+            "%(old)s was split in 2025. Choose the commune the club's village now belongs to."
+        ) % {"old": club.registered_name}
+    else:
+        intro = _(
+            "%(old)s has no official successor in the 2025 conversion table. Choose the commune "
+            "the club's village now belongs to."
+        ) % {"old": club.registered_name or club.registered_code}
+    return _form_page(
+        request,
+        form,
+        _("Choose the commune of %(club)s") % {"club": club.name},
+        intro=intro,
+        submit=_("Confirm"),
+        cancel=reverse("clubs:to_confirm"),
+        crumbs=breadcrumbs(club),
+    )
+
+
+# Members
+
+
+@scoped
+def member_detail(request, pk):
+    member = _get_member_for_user(request, pk)
+    today = timezone.localdate()
+    periods = member.periods.select_related("club")
+    return render(
+        request,
+        "clubs/member_detail.html",
+        {
+            "member": member,
+            "today": today,
+            "age": member.age_on(today),
+            "older_age": settings.ISHC["OLDER_AGE"],
+            "local_age": settings.ISHC["OLDER_AGE_LOCAL"],
+            "periods": periods,
+            "current": any(p.left_on is None for p in periods),
+            "board": member.board_terms.all(),
+            "volunteering": member.volunteer_roles.all(),
+            "can_edit": _may_edit(request.user, member.club),
+            "breadcrumbs": breadcrumbs(member.club, member),
+        },
+    )
+
+
+def _duplicates_or_none(form, club, exclude=None):
+    d = form.cleaned_data
+    if not d.get("birth_year") or form.data.get("confirm_duplicate"):
+        return None
+    duplicates = list(
+        services.likely_duplicates(d["full_name"], d["birth_year"], club, exclude=exclude)
+    )
+    return duplicates or None
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def member_add(request, pk):
+    club = _get_club_for_editing(request, pk)
+    form = forms.MemberForm(request.POST or None, club=club)
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        duplicates = _duplicates_or_none(form, club)
+        if duplicates is None:
+            member = None
+
+            def add():
+                nonlocal member
+                member = services.add_member(
+                    request.user,
+                    club,
+                    joined_on=form.cleaned_data["joined_on"],
+                    **form.service_fields(),
+                )
+
+            if _run(form, add):
+                messages.success(request, _("%(name)s added.") % {"name": member.full_name})
+                if request.POST.get("another"):
+                    return redirect("clubs:member_add", club.pk)
+                return redirect("clubs:member", member.pk)
+    return _form_page(
+        request,
+        form,
+        _("Add a member"),
+        intro=club.name,
+        cancel=reverse("clubs:detail", args=[club.pk]),
+        crumbs=breadcrumbs(club),
+        template="clubs/member_form.html",
+        duplicates=duplicates,
+        submit=_("It is a different person: save") if duplicates else "",
+        adding=True,
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = _get_member_for_editing(request, pk)
+    form = forms.MemberForm(request.POST or None, instance=member, club=member.club)
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        duplicates = _duplicates_or_none(form, member.club, exclude=member)
+        if duplicates is None:
+            stored = Member.objects.get(pk=member.pk)
+            if _run(
+                form, lambda: services.update_member(request.user, stored, **form.service_fields())
+            ):
+                messages.success(request, _("Saved."))
+                return redirect("clubs:member", member.pk)
+    return _form_page(
+        request,
+        form,
+        _("Edit member"),
+        cancel=reverse("clubs:member", args=[member.pk]),
+        crumbs=breadcrumbs(member.club, member),
+        template="clubs/member_form.html",
+        duplicates=duplicates,
+        submit=_("It is a different person: save") if duplicates else "",
+    )
+
+
+def _member_action(request, pk, form_class, title, action, **form_kwargs):
+    member = _get_member_for_editing(request, pk)
+    kwargs = {k: (v(member) if callable(v) else v) for k, v in form_kwargs.items()}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: action(member, form.cleaned_data)):
+            messages.success(request, _("Saved."))
+            return redirect("clubs:member", member.pk)
+    return _form_page(
+        request,
+        form,
+        title,
+        intro=member.full_name,
+        cancel=reverse("clubs:member", args=[member.pk]),
+        crumbs=breadcrumbs(member.club, member),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def member_leave(request, pk):
+    return _member_action(
+        request,
+        pk,
+        forms.LeaveForm,
+        _("Leaving the club"),
+        lambda m, d: services.leave_club(request.user, m, on=d["on"], reason=d["reason"]),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def member_rejoin(request, pk):
+    return _member_action(
+        request,
+        pk,
+        forms.RejoinForm,
+        _("Joining again"),
+        lambda m, d: services.rejoin_club(request.user, m, on=d["on"]),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def member_move(request, pk):
+    return _member_action(
+        request,
+        pk,
+        forms.MoveForm,
+        _("Move to another club"),
+        lambda m, d: services.move_member(
+            request.user, m, d["to_club"], on=d["on"], reason=d["reason"]
+        ),
+        member=lambda m: m,
+        user=request.user,
+    )
+
+
+# Board, groups, volunteers
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def board_add(request, pk):
+    club = _get_club_for_editing(request, pk)
+    form = forms.BoardForm(request.POST or None, club=club)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if _run(
+            form,
+            lambda: services.add_board_term(
+                request.user,
+                club,
+                d["member"],
+                position=d["position"],
+                area=d["area"],
+                started_on=d["started_on"],
+                ended_on=d["ended_on"],
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("clubs:detail", club.pk)
+    return _form_page(
+        request,
+        form,
+        _("Board position"),
+        intro=club.name,
+        cancel=reverse("clubs:detail", args=[club.pk]),
+        crumbs=breadcrumbs(club),
+    )
+
+
+def _end(request, pk, model, title, action):
+    obj = editable_or_404(request.user, model.objects.select_related("club", "member"), pk=pk)
+    form = forms.EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: action(obj, form.cleaned_data["on"])):
+            messages.success(request, _("Saved."))
+            return redirect("clubs:detail", obj.club_id)
+    return _form_page(
+        request,
+        form,
+        title,
+        intro=obj.member.full_name,
+        cancel=reverse("clubs:detail", args=[obj.club_id]),
+        crumbs=breadcrumbs(obj.club),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def board_end(request, pk):
+    return _end(
+        request,
+        pk,
+        BoardPosition,
+        _("End the term"),
+        lambda term, on: services.end_board_term(request.user, term, on=on),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def volunteer_end(request, pk):
+    return _end(
+        request,
+        pk,
+        VolunteerRole,
+        _("End the volunteer role"),
+        lambda role, on: services.end_volunteer(request.user, role, on=on),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def group_add(request, pk):
+    return _group_form(request, _get_club_for_editing(request, pk), None)
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def group_edit(request, pk):
+    group = editable_or_404(request.user, Group.objects.select_related("club"), pk=pk)
+    return _group_form(request, group.club, group)
+
+
+def _group_form(request, club: Club, group: Group | None):
+    initial = {"name": group.name, "leader": group.leader_id} if group else None
+    form = forms.GroupForm(request.POST or None, club=club, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if _run(
+            form,
+            lambda: services.save_group(
+                request.user, club, name=d["name"], leader=d["leader"], group=group
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("clubs:detail", club.pk)
+    return _form_page(
+        request,
+        form,
+        _("Group"),
+        intro=club.name,
+        cancel=reverse("clubs:detail", args=[club.pk]),
+        crumbs=breadcrumbs(club),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def volunteer_add(request, pk):
+    club = _get_club_for_editing(request, pk)
+    form = forms.VolunteerForm(request.POST or None, club=club)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if _run(
+            form,
+            lambda: services.add_volunteer(
+                request.user,
+                club,
+                d["member"],
+                kind=d["kind"],
+                started_on=d["started_on"],
+                ended_on=d["ended_on"],
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("clubs:detail", club.pk)
+    return _form_page(
+        request,
+        form,
+        _("Volunteer"),
+        intro=club.name,
+        cancel=reverse("clubs:detail", args=[club.pk]),
+        crumbs=breadcrumbs(club),
+    )
+
+
+# Excel templates and import
+
+KINDS = ("clubs", "members")
+
+
+def _may_import(user, kind: str) -> bool:
+    return _may_create_club(user) if kind == "clubs" else scope_of(user).can_enter
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@scoped
+def import_template(request, kind):
+    if kind not in KINDS or not _may_import(request.user, kind):
+        raise Http404
+    return spreadsheets.template(kind, request.user)
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def import_upload(request, kind):
+    """Upload → validate every row → a page with every error, or a summary to confirm. The file
+    waits on disk under a random token kept in the uploader's session until confirmed."""
+    if kind not in KINDS or not _may_import(request.user, kind):
+        raise Http404
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    title = _("Import clubs") if kind == "clubs" else _("Import members")
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        report = importer.validate(kind, request.user, data)
+        token = ""
+        if report.ok:
+            token = secrets.token_urlsafe(16)
+            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+            request.session.setdefault("imports", {})[token] = {"kind": kind, "name": upload.name}
+            request.session.modified = True
+        return render(
+            request,
+            "clubs/import_result.html",
+            {
+                "report": report,
+                "token": token,
+                "kind": kind,
+                "title": title,
+                "filename": upload.name,
+                "breadcrumbs": breadcrumbs(),
+            },
+        )
+    return _form_page(
+        request,
+        form,
+        title,
+        submit=_("Check the file"),
+        cancel=reverse("clubs:list" if kind == "clubs" else "clubs:members"),
+        crumbs=breadcrumbs(),
+        template="clubs/import_upload.html",
+        kind=kind,
+    )
+
+
+@scoped
+@require_http_methods(["POST"])
+def import_confirm(request, kind, token):
+    pending = request.session.get("imports", {})
+    entry = pending.get(token)
+    path = _upload_dir() / f"{token}.xlsx"
+    if kind not in KINDS or not entry or entry["kind"] != kind or not path.exists():
+        raise Http404
+    if "cancel" in request.POST:
+        report = None
+    else:
+        # Validated again: the data may have changed since the preview.
+        report = importer.run(
+            kind, request.user, path.read_bytes(), commit=True, filename=entry["name"]
+        )
+    path.unlink(missing_ok=True)
+    pending.pop(token, None)
+    request.session.modified = True
+    if report is None:
+        messages.info(request, _("Import cancelled: nothing was saved."))
+    elif not report.ok:
+        return render(
+            request,
+            "clubs/import_result.html",
+            {
+                "report": report,
+                "token": "",
+                "kind": kind,
+                "filename": entry["name"],
+                "title": _("Import"),
+                "breadcrumbs": breadcrumbs(),
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _("Imported: %(created)s new, %(updated)s updated.")
+            % {"created": report.created, "updated": report.updated},
+        )
+    return redirect("clubs:list" if kind == "clubs" else "clubs:members")
