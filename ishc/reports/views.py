@@ -291,8 +291,10 @@ def period(request):
 
 
 def _year(request) -> int:
+    """The year asked for, by default that of last month (in January: the year just ended)."""
+    last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     try:
-        return int(request.GET.get("year", timezone.localdate().year - 1))
+        return int(request.GET.get("year", last_month.year))
     except ValueError:
         raise Http404 from None
 
