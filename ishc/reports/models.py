@@ -136,10 +136,11 @@ class RubricCriterion(models.Model):
 
 
 class Grade(models.TextChoices):
-    GOOD = "good", _("Tốt")
-    FAIR = "fair", _("Khá")
-    AVERAGE = "average", _("Trung bình")
-    WEAK = "weak", _("Yếu")
+    # Shown in Vietnamese as Tốt / Khá / Trung bình / Yếu.
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    AVERAGE = "average", _("Average")
+    WEAK = "weak", _("Weak")
 
 
 class RubricResult(models.Model):

@@ -5,8 +5,8 @@ queries and says why each is met or not; `compute()` stores the results, keeping
 by hand; `override()` sets a grade by hand, with a mandatory reason, audited.
 
 The grade is the share of assessed criteria met, against settings.ISHC["RUBRIC_GRADES"].
-A criterion whose data the system does not hold yet is "not assessed" and left out of the share
-rather than counted as failed.
+A criterion that does not apply to a club that year (no loan instalment fell due) is "not
+assessed" and left out of the share rather than counted as met or failed.
 """
 
 import datetime
@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from ishc.activities.figures import measure_year
 from ishc.activities.models import Measure, Meeting
@@ -156,31 +156,32 @@ def evaluate(clubs: QuerySet, year: int) -> dict[int, list[dict]]:
 # Why a criterion is met or not, in the reader's language: results store the key and its
 # numbers, and the page renders the sentence when shown.
 WHY = {
-    "meetings": _l("Meeting held in %(n)s of 12 months (needs %(t)s)."),
-    "reports": _l("%(n)s of 12 reports sent on time (needs %(t)s)."),
-    "size": _l("%(n)s members at the end of the year (band %(low)s–%(high)s)."),
-    "composition_ok": _l("Women, older and younger members within their bands."),
-    "composition_out": _l("Outside the band: %(names)s."),
-    "areas_ok": _l("Every area reached its minimums."),
-    "areas_out": _l("Below the minimum: %(list)s."),
-    "funds": _l(
+    "meetings": gettext_lazy("Meeting held in %(n)s of 12 months (needs %(t)s)."),
+    "reports": gettext_lazy("%(n)s of 12 reports sent on time (needs %(t)s)."),
+    "size": gettext_lazy("%(n)s members at the end of the year (band %(low)s–%(high)s)."),
+    "composition_ok": gettext_lazy("Women, older and younger members within their bands."),
+    "composition_out": gettext_lazy("Outside the band: %(names)s."),
+    "areas_ok": gettext_lazy("Every area reached its minimums."),
+    "areas_out": gettext_lazy("Below the minimum: %(list)s."),
+    "funds": gettext_lazy(
         "Entries in %(igf)s months (Income Generation Fund) and %(act)s months (Activity Fund); "
         "needs %(t)s each."
     ),
-    "borrowers": _l("%(n)s of %(size)s members borrowed during the phase (needs %(t)s %%)."),
-    "no_members": _l("The club has no members."),
-    "repayment": _l("%(n)s of %(due)s instalments paid on time (needs %(t)s %%)."),
-    "no_instalments": _l("Not assessed: no instalment fell due this year."),
-    "board": _l(
+    "borrowers": gettext_lazy(
+        "%(n)s of %(size)s members borrowed during the phase (needs %(t)s %%)."
+    ),
+    "no_members": gettext_lazy("The club has no members."),
+    "repayment": gettext_lazy("%(n)s of %(due)s instalments paid on time (needs %(t)s %%)."),
+    "no_instalments": gettext_lazy("Not assessed: no instalment fell due this year."),
+    "board": gettext_lazy(
         "%(n)s people on the board (needs %(t)s), chair: %(chair)s, vice-chair: %(vice)s "
         "(1 = in post)."
     ),
-    "not_assessed": _l("Not assessed: the system does not hold these data yet."),
 }
 _GROUP_NAMES = {
-    "women": _l("women"),
-    "older": _l("older persons"),
-    "younger": _l("younger members"),
+    "women": gettext_lazy("women"),
+    "older": gettext_lazy("older persons"),
+    "younger": gettext_lazy("younger members"),
 }
 
 
@@ -249,7 +250,7 @@ def _check(c: RubricCriterion, club_id: int, data: dict) -> tuple[bool | None, s
         if not failed:
             return True, "areas_ok", {}
         return False, "areas_out", {"list": failed}
-    return None, "not_assessed", {}
+    raise ValueError(f"unknown criterion {c.code!r}")
 
 
 def compute(user, clubs: QuerySet, year: int) -> int:

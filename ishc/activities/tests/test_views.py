@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from ishc.activities.models import ActivityRecord, CaredPerson, Meeting, Visit
 from ishc.activities.services import ReadingInput, save_meeting
@@ -185,3 +186,15 @@ def test_it_lists_meetings_without_a_query_per_meeting(
     client.force_login(world.club)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("activities:club", args=[world.A.pk])).status_code == 200
+
+
+def test_it_names_the_member_in_vietnamese(client, world, settings):
+    settings.LANGUAGE_CODE = "vi"
+    hoa = member(world.A, "Nguyễn Thị Hoa")
+    client.force_login(world.club)
+    with translation.override("vi"):
+        page = client.post(
+            reverse("activities:meeting_new", args=[world.A.pk]),
+            {"held_on": "2026-03-12", f"sys_{hoa.pk}": "30", f"dia_{hoa.pk}": "20"},
+        )
+    assert "Nguyễn Thị Hoa: huyết áp tâm thu 30 không thể đúng" in page.content.decode()

@@ -1,12 +1,21 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from ishc.activities.services import save_meeting
 from ishc.activities.tests.factories import member
 from ishc.reports import services
 
 MONTH = datetime.date(2026, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Tests read the English messages; test_it_speaks_vietnamese checks the Vietnamese ones."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from ishc.audit.models import AuditEntry
@@ -177,3 +178,14 @@ def test_it_lists_reports_without_a_query_per_club(client, world, django_assert_
 @pytest.mark.parametrize("name", ["index", "late", "period", "rubric"])
 def test_it_asks_for_an_assigned_unit(client, world, name):
     assert _get(client, world.nobody, reverse(f"reports:{name}")).status_code == 403
+
+
+def test_it_speaks_vietnamese_by_default(client, world, report, settings):
+    settings.LANGUAGE_CODE = "vi"
+    client.force_login(world.province)
+    with translation.override("vi"):
+        page = client.post(
+            reverse("reports:act", args=[report.pk]), {"action": "approve"}, follow=True
+        )
+    body = page.content.decode()
+    assert "không thể duyệt" in body and "Báo cáo tháng" in body
