@@ -32,3 +32,12 @@ def fill(club, ethnicity, n, *, women=0, older=0, joined=datetime.date(2024, 1, 
 @pytest.fixture
 def day():
     return DAY
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions read the English msgids; one test checks the Vietnamese catalogue itself."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,14 +1,18 @@
 import datetime
 import io
+import unicodedata
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from ishc.audit.models import AuditEntry
 from ishc.clubs import importer
 from ishc.clubs.models import Club, Group, Member, Membership
+from ishc.core.text import fold
 
 from .xlsx import book, member
 
@@ -416,3 +420,32 @@ def test_it_will_not_confirm_someone_elses_upload(client, world):
     url = reverse("clubs:import_confirm", args=["members", token])
     assert client.post(url, {"confirm": "1"}).status_code == 404
     assert Member.objects.count() == 0
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_it_folds_exactly_like_the_core_fold(text):
+    assert importer.fast_fold(text) == fold(text)
+
+
+def test_it_folds_vietnamese_like_the_core_fold():
+    for text in [
+        "Nguyễn Thị Ánh  Tuyết",
+        "ĐẶNG VĂN ĐỨC",
+        "Nông Thị Hoà",
+        "Hoà" + "\u0300",
+        " Y Bh'Ơ  ",
+    ]:
+        assert importer.fast_fold(text) == fold(text)
+    assert importer.fast_fold(unicodedata.normalize("NFD", "Bùi Thị Lụa")) == "bui thi lua"
+
+
+def test_it_speaks_vietnamese_to_vietnamese_users(world):
+    from django.utils import translation
+
+    with translation.override("vi"):
+        report = _validate(world.commune, book("members", [member(world.A, **{"Giới tính": "X"})]))
+        assert str(report.errors[0]) == (
+            "Thành viên, dòng 2, cột C (Giới tính): “X” không có trong danh sách (Nữ, Nam)."
+        )
+        report = _validate(world.commune, b"not a workbook")
+        assert "không phải tệp Excel .xlsx" in report.errors[0].message
