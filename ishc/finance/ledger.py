@@ -156,6 +156,7 @@ class LoanState:
     written_off: int
     outstanding: int
     interest_paid: int
+    paid_total: int  # principal and interest paid by `on`
     interest_due: int
     arrears_due: int  # principal and interest scheduled by `on` and not yet paid
     oldest_unpaid_due: datetime.date | None
@@ -196,6 +197,7 @@ def loan_state(loan: Loan, on: datetime.date) -> LoanState:
         written_off=-row["written_off"],
         outstanding=row["outstanding"],
         interest_paid=row["interest_paid"],
+        paid_total=row["paid_total"],
         interest_due=max(0, row["interest_scheduled"] - row["interest_paid"])
         if row["outstanding"] > 0
         else 0,

@@ -11,6 +11,7 @@ nothing has been written.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -58,14 +59,21 @@ def _vnd(value: int) -> str:
     return f"{number_format(value, 0, force_grouping=True)} ₫"
 
 
+_GROUPED = re.compile(r"-?\d{1,3}([.,\s]\d{3})+")
+
+
 def check_amount(amount, field_name: str = "amount") -> int:
     """A whole, positive number of dong; "1.5", 0, −3 and "abc" are refused."""
     if isinstance(amount, bool):
         amount = None
     if isinstance(amount, str):
-        amount = amount.strip().replace(".", "").replace(",", "").replace(" ", "")
+        text = amount.strip()
+        # Thousands separators as people type them ("1.500.000", "1,500,000", "1 500 000") are
+        # fine; "1.5" or "1,5" is a fraction of a dong and refused.
+        if _GROUPED.fullmatch(text):
+            text = re.sub(r"[.,\s]", "", text)
         try:
-            amount = Decimal(amount) if amount else None
+            amount = Decimal(text.replace(",", ".")) if text else None
         except InvalidOperation:
             amount = None
     if isinstance(amount, (float, Decimal)) and amount == int(amount):
@@ -240,7 +248,10 @@ def reverse_entry(user, entry: Entry, *, date: datetime.date, reason: str) -> En
                         % {"d": _d(last)}
                     }
                 )
-            if entry.kind == EntryKind.DISBURSEMENT and loan.entries.exclude(pk=entry.pk).exists():
+            live = loan.entries.exclude(pk=entry.pk).filter(
+                reverses__isnull=True, reversed_by__isnull=True
+            )
+            if entry.kind == EntryKind.DISBURSEMENT and live.exists():
                 raise ValidationError(
                     _("A disbursement can only be reversed before anything else is recorded.")
                 )
@@ -321,7 +332,7 @@ def apply_loan(
     check_date(club, applied_on, "applied_on")
     months = months or club.loan_max_months
     if annual_rate in (None, ""):
-        annual_rate = (club.loan_monthly_rate or 0) * 12
+        annual_rate = Decimal(str(club.loan_monthly_rate or 0)) * 12
     method = method or club.loan_method
     errors = {}
     if member.club_id != club.pk or not is_current_member(member, club, applied_on):
@@ -651,13 +662,13 @@ def decide_write_off(user, wo: WriteOff, *, approve: bool, note: str = "") -> Wr
         raise ValidationError(
             _("Only a commune, province or central officer can decide a write-off.")
         )
-    if wo.requested_by_id == user.pk:
-        raise ValidationError(
-            _("A write-off must be approved by someone other than who asked for it.")
-        )
     with transaction.atomic():
         loan = _locked_loan(wo.loan)
         wo = WriteOff.objects.select_for_update().get(pk=wo.pk)
+        if wo.requested_by_id == user.pk:
+            raise ValidationError(
+                _("A write-off must be approved by someone other than who asked for it.")
+            )
         if wo.status != WriteOffStatus.PENDING:
             raise ValidationError(_("This write-off has already been decided."))
         before = snapshot(wo)

@@ -2,6 +2,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from ishc.clubs.services import add_member
 from ishc.finance import services
@@ -56,3 +57,11 @@ def fin(world):
     f.b1 = make_member(world.B, "Lê Thị Mai", world.kinh)
     f.c1 = make_member(world.C, "Phạm Thị Lan", world.kinh)
     return f
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Messages are asserted in English (the msgids); Vietnamese is checked on its own."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
