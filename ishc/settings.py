@@ -193,6 +193,17 @@ ISHC = {
     # Dashboards reuse computed indicators until the next audited change (ishc.indicators.cache);
     # 0 turns that off.
     "DASHBOARD_CACHE_SECONDS": envint("ISHC_DASHBOARD_CACHE_SECONDS", 600),
+    # Programme phases (first and last year): "members who borrowed during the phase" counts
+    # from the first day of the phase holding the year assessed.
+    "PHASES": ((2016, 2020), (2021, 2025), (2026, 2030), (2031, 2035)),
+    # Club funds: a loan's annual rate above this ceiling (%) is refused; arrears buckets are the
+    # upper bounds (days) of each bucket, the last bucket being "more than the last bound".
+    "LOAN_MAX_ANNUAL_RATE": envint("ISHC_LOAN_MAX_ANNUAL_RATE", 24),
+    "ARREARS_BUCKETS": (30, 60, 90),
+    # Which fund loan interest lands in: the domain keeps it for the club's activities.
+    "LOAN_INTEREST_FUND": os.getenv("ISHC_LOAN_INTEREST_FUND", "activity"),
+    # Default monthly member fee on the collection sheet (VND); the treasurer can type another.
+    "MEMBER_FEE": envint("ISHC_MEMBER_FEE", 5000),
 }
 
 LOGGING = {

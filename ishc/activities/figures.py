@@ -14,11 +14,12 @@ from collections import defaultdict
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
+from ishc.clubs.models import VolunteerKind, VolunteerRole
+
 from .models import (
     ActivityRecord,
     AreaStandard,
     CaredPerson,
-    HomeCareVolunteer,
     Kind,
     Measure,
     Meeting,
@@ -71,7 +72,8 @@ def activity_figures(
 ) -> dict:
     """{group key: {figure: count}} for the period [start, end] (both days included).
 
-    Volunteers and people cared for are those serving or cared for on `end`. Groups with nothing
+    Home-care volunteers (volunteer roles of the clubs app) and people cared for are those
+    serving or cared for on `end`. Groups with nothing
     recorded are absent: read them with `.get(key, EMPTY)`. Six queries in all.
     """
     parts = [
@@ -104,7 +106,7 @@ def activity_figures(
             fundraising=Count("pk", filter=Q(kind=Kind.FUNDRAISING)),
         ),
         _grouped(
-            HomeCareVolunteer.objects.filter(active_on_q(end), club__in=clubs),
+            VolunteerRole.objects.on(end).filter(kind=VolunteerKind.HOME_CARE, club__in=clubs),
             _key(group_by, "club"),
             home_care_volunteers=Count("pk"),
         ),
@@ -188,12 +190,18 @@ def measure_year(clubs: QuerySet, year: int, months_needed: int) -> dict:
         club_id = row.pop("club_id")
         values[club_id].update({k: v or 0 for k, v in row.items()})
     for row in (
-        HomeCareVolunteer.objects.filter(active_on_q(end), club__in=clubs)
-        .values("club_id")
+        VolunteerRole.objects.on(end)
+        .filter(club__in=clubs, kind__in=[VolunteerKind.HOME_CARE, VolunteerKind.ECONOMIC])
+        .values("club_id", "kind")
         .order_by()
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("member_id", distinct=True))
     ):
-        values[row["club_id"]][Measure.HOME_CARE_VOLUNTEERS] = row["n"]
+        measure = (
+            Measure.HOME_CARE_VOLUNTEERS
+            if row["kind"] == VolunteerKind.HOME_CARE
+            else Measure.ECONOMIC_VOLUNTEERS
+        )
+        values[row["club_id"]][measure] = row["n"]
     # Visits per person cared for per week: visits of the year over the people cared for at the
     # end of the year times the weeks of the year. People who joined the list late make it look
     # lower than it was; the home-care page shows the exact frequency per person.

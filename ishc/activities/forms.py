@@ -2,7 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from .models import ActivityRecord, CareReason, HelpType, Kind, Outcome
 from .services import ReadingInput
@@ -11,14 +11,16 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_l("Date"), widget=DATE)
-    topic = forms.CharField(label=_l("Topic presented"), max_length=300, required=False)
-    culture_item = forms.BooleanField(label=_l("Culture item performed"), required=False)
+    held_on = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    topic = forms.CharField(label=gettext_lazy("Topic presented"), max_length=300, required=False)
+    culture_item = forms.BooleanField(label=gettext_lazy("Culture item performed"), required=False)
     decisions = forms.CharField(
-        label=_l("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     plan = forms.CharField(
-        label=_l("Plan for next month"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Plan for next month"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -98,12 +100,12 @@ class ActivityForm(forms.ModelForm):
         if "outcome" in self.fields:
             self.fields["outcome"].choices = Outcome.choices
         if kind == Kind.FUNDRAISING:
-            self.fields["value_vnd"].label = _l("Amount raised (VND)")
+            self.fields["value_vnd"].label = gettext_lazy("Amount raised (VND)")
 
 
 class VolunteerForm(forms.Form):
-    member = forms.ModelChoiceField(label=_l("Member"), queryset=None)
-    since = forms.DateField(label=_l("Since"), widget=DATE)
+    member = forms.ModelChoiceField(label=gettext_lazy("Member"), queryset=None)
+    since = forms.DateField(label=gettext_lazy("Since"), widget=DATE)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,10 +113,12 @@ class VolunteerForm(forms.Form):
 
 
 class CaredPersonForm(forms.Form):
-    member = forms.ModelChoiceField(label=_l("Member"), queryset=None, required=False)
-    full_name = forms.CharField(label=_l("Or name (not a member)"), max_length=120, required=False)
-    reason = forms.ChoiceField(label=_l("Why cared for"), choices=CareReason.choices)
-    since = forms.DateField(label=_l("Since"), widget=DATE)
+    member = forms.ModelChoiceField(label=gettext_lazy("Member"), queryset=None, required=False)
+    full_name = forms.CharField(
+        label=gettext_lazy("Or name (not a member)"), max_length=120, required=False
+    )
+    reason = forms.ChoiceField(label=gettext_lazy("Why cared for"), choices=CareReason.choices)
+    since = forms.DateField(label=gettext_lazy("Since"), widget=DATE)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,12 +126,13 @@ class CaredPersonForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    person = forms.ModelChoiceField(label=_l("Person visited"), queryset=None)
-    volunteer = forms.ModelChoiceField(label=_l("Volunteer"), queryset=None)
-    on = forms.DateField(label=_l("Date"), widget=DATE)
-    services = forms.CharField(label=_l("Services done"), max_length=300)
+    person = forms.ModelChoiceField(label=gettext_lazy("Person visited"), queryset=None)
+    volunteer = forms.ModelChoiceField(label=gettext_lazy("Volunteer"), queryset=None)
+    on = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    services = forms.CharField(label=gettext_lazy("Services done"), max_length=300)
 
     def __init__(self, *args, people, volunteers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
-        self.fields["volunteer"].queryset = volunteers
+        self.fields["volunteer"].queryset = volunteers.select_related("member")
+        self.fields["volunteer"].label_from_instance = lambda role: role.member.full_name

@@ -46,6 +46,7 @@ class Measure(models.TextChoices):
 
     MEETINGS_WITH_TOPIC = "meetings_with_topic", _("monthly meetings with a topic presented")
     BP_MEETINGS = "bp_meetings", _("meetings with blood pressure measured")
+    ECONOMIC_VOLUNTEERS = "economic_volunteers", _("economic-development volunteers")
     HOME_CARE_VOLUNTEERS = "home_care_volunteers", _("home-care volunteers")
     HOME_CARE_VISITS = "home_care_visits", _("home-care visits to each person cared for")
     SELF_HELP = "self_help", _("people in difficulty helped")
@@ -256,27 +257,6 @@ class ActivityRecord(models.Model):
         return self.member.full_name if self.member_id else self.person_name
 
 
-class HomeCareVolunteer(models.Model):
-    """A member serving as home-care volunteer for a period.
-
-    Points at the member for now; when the clubs app records volunteer roles, this becomes a view
-    of those roles (the period fields are the same).
-    """
-
-    SCOPE_CLUB = "club"
-
-    club = models.ForeignKey("clubs.Club", models.PROTECT, related_name="home_care_volunteers")
-    member = models.ForeignKey("clubs.Member", models.PROTECT, related_name="+")
-    since = models.DateField(_("since"))
-    until = models.DateField(_("until"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["member__full_name"]
-
-    def __str__(self) -> str:
-        return str(self.member)
-
-
 class CareReason(models.TextChoices):
     BEDRIDDEN = "bedridden", _("Bedridden")
     DISABLED = "disabled", _("Disabled")
@@ -315,7 +295,8 @@ class Visit(models.Model):
     SCOPE_CLUB = "person__club"
 
     person = models.ForeignKey(CaredPerson, models.PROTECT, related_name="visits")
-    volunteer = models.ForeignKey(HomeCareVolunteer, models.PROTECT, related_name="visits")
+    # A home-care volunteer role of the clubs app (the member's team and dates live there).
+    volunteer = models.ForeignKey("clubs.VolunteerRole", models.PROTECT, related_name="visits")
     on = models.DateField(_("date"))
     services = models.CharField(_("services done"), max_length=300)
 
@@ -325,7 +306,7 @@ class Visit(models.Model):
 
 
 def active_on_q(day: datetime.date, prefix: str = "") -> Q:
-    """Volunteers or people cared for whose period covers `day`."""
+    """People cared for whose period covers `day`."""
     return Q(**{f"{prefix}since__lte": day}) & (
         Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": day})
     )

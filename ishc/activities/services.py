@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ishc.audit.services import record, snapshot
-from ishc.clubs.models import Club, Member, Membership
+from ishc.clubs import services as clubs_services
+from ishc.clubs.models import Club, Member, Membership, VolunteerKind, VolunteerRole
 
 from .models import (
     ActivityRecord,
     Attendance,
     CaredPerson,
-    HomeCareVolunteer,
     Kind,
     Meeting,
     Outcome,
@@ -190,19 +190,22 @@ def record_activity(user, club: Club, *, kind: str, on: datetime.date, **fields)
     return activity
 
 
-def add_volunteer(user, club: Club, *, member: Member, since: datetime.date) -> HomeCareVolunteer:
-    if not Membership.objects.filter(club=club, member=member).exists():
-        raise ValidationError(_("The person chosen is not a member of this club."))
+def add_home_care_volunteer(user, club: Club, *, member: Member, since: datetime.date):
+    """A home-care volunteer is a volunteer role of the clubs app; this refuses a second open
+    home-care role for the same member and a date the club cannot have, then hands over."""
     errors: list[str] = []
     _check_day(club, since, errors)
-    if HomeCareVolunteer.objects.filter(club=club, member=member, until__isnull=True).exists():
+    if (
+        VolunteerRole.objects.on(since)
+        .filter(club=club, member=member, kind=VolunteerKind.HOME_CARE)
+        .exists()
+    ):
         errors.append(_("This member is already a home-care volunteer."))
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        volunteer = HomeCareVolunteer.objects.create(club=club, member=member, since=since)
-        record(user, "activities.volunteer.added", volunteer, after=snapshot(volunteer))
-    return volunteer
+    return clubs_services.add_volunteer(
+        user, club, member, kind=VolunteerKind.HOME_CARE, started_on=since
+    )
 
 
 def add_cared_person(
@@ -225,13 +228,13 @@ def add_cared_person(
 
 
 def record_visit(
-    user, person: CaredPerson, *, volunteer: HomeCareVolunteer, on: datetime.date, services: str
+    user, person: CaredPerson, *, volunteer: VolunteerRole, on: datetime.date, services: str
 ) -> Visit:
     errors: list[str] = []
     _check_day(person.club, on, errors)
-    if volunteer.club_id != person.club_id:
-        errors.append(_("The volunteer belongs to another club."))
-    if on < volunteer.since or (volunteer.until and on > volunteer.until):
+    if volunteer.club_id != person.club_id or volunteer.kind != VolunteerKind.HOME_CARE:
+        errors.append(_("Choose a home-care volunteer of this club."))
+    if on < volunteer.started_on or (volunteer.ended_on and on > volunteer.ended_on):
         errors.append(_("The volunteer was not serving on that day."))
     if on < person.since or (person.until and on > person.until):
         errors.append(_("The person was not in the care list on that day."))

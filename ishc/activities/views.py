@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.scope import editable, editable_or_404, visible, visible_or_404
-from ishc.clubs.models import Club, ClubStatus
+from ishc.clubs.models import Club, ClubStatus, VolunteerKind, VolunteerRole
 
 from . import services
 from .figures import expected_visits
@@ -31,7 +31,6 @@ from .models import (
     ActivityArea,
     AreaStandard,
     CaredPerson,
-    HomeCareVolunteer,
     Kind,
     Measure,
     Meeting,
@@ -273,7 +272,11 @@ def homecare(request, club_id: int):
     start = today.replace(day=1)
     standard = AreaStandard.objects.filter(measure=Measure.HOME_CARE_VISITS).first()
     expected = expected_visits(standard.minimum, start, today) if standard else None
-    volunteers = club.home_care_volunteers.filter(active_on_q(today)).select_related("member")
+    volunteers = (
+        VolunteerRole.objects.on(today)
+        .filter(club=club, kind=VolunteerKind.HOME_CARE)
+        .select_related("member")
+    )
     people = (
         club.cared_people.filter(active_on_q(today))
         .select_related("member")
@@ -317,7 +320,7 @@ def homecare_add(request, club_id: int, what: str):
     members = services.members_on(club, today)
     if what == "volunteer":
         form = VolunteerForm(request.POST, members=members, prefix="v")
-        action = services.add_volunteer
+        action = services.add_home_care_volunteer
     elif what == "person":
         form = CaredPersonForm(request.POST, members=members, prefix="p")
         action = services.add_cared_person
@@ -325,7 +328,7 @@ def homecare_add(request, club_id: int, what: str):
         form = VisitForm(
             request.POST,
             people=CaredPerson.objects.filter(club=club),
-            volunteers=HomeCareVolunteer.objects.filter(club=club),
+            volunteers=VolunteerRole.objects.filter(club=club, kind=VolunteerKind.HOME_CARE),
             prefix="visit",
         )
         action = services.record_visit

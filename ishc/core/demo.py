@@ -12,6 +12,7 @@ DEMO_STEPS = [
     "ishc.reports.demo",
     "ishc.board.demo",
     "ishc.indicators.demo",
+    # Reports freeze fund and loan figures on submission, so they come after the funds.
 ]
 
 DEMO_PASSWORD = "ishc-demo-2026"

@@ -8,7 +8,7 @@ volunteers) are taken from the last month of the period, summed over the clubs t
 
 import datetime
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ def period_months(year: int, quarter: int) -> tuple[datetime.date, datetime.date
 
 
 def _figure(name: str) -> Cast:
-    return Cast(KT(f"figures__{name}"), IntegerField())
+    return Cast(KT(f"figures__{name}"), BigIntegerField())
 
 
 def period_report(clubs: QuerySet, first: datetime.date, last: datetime.date, group_by: str):

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from .models import Grade, MonthlyReport
 
@@ -16,7 +16,7 @@ class NarrativeForm(forms.ModelForm):
 
 class NewReportForm(forms.Form):
     month = forms.DateField(
-        label=_l("Month"),
+        label=gettext_lazy("Month"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
@@ -24,8 +24,8 @@ class NewReportForm(forms.Form):
 
 class OverrideForm(forms.Form):
     grade = forms.ChoiceField(
-        label=_l("Grade"), choices=[("", "—"), *Grade.choices], required=False
+        label=gettext_lazy("Grade"), choices=[("", "—"), *Grade.choices], required=False
     )
     reason = forms.CharField(
-        label=_l("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -109,7 +109,7 @@ class Criterion(models.TextChoices):
     MEETINGS = "meetings", _("Monthly meeting held in enough months")
     SIZE = "size", _("Club size within the band")
     COMPOSITION = "composition", _("Women, older and younger members within their bands")
-    FUNDS = "funds", _("Both funds hold money at the end of the year")
+    FUNDS = "funds", _("Both funds with entries every month")
     BORROWERS = "borrowers", _("Enough members borrowed during the phase")
     REPAYMENT = "repayment", _("Instalments paid on time")
     AREAS = "areas", _("Every activity area meets its minimum")
@@ -122,8 +122,8 @@ class RubricCriterion(models.Model):
     rubric exists, so the criteria and their thresholds are rows an administrator edits."""
 
     code = models.CharField(_("criterion"), max_length=12, choices=Criterion.choices, unique=True)
-    # Meaning depends on the criterion: months (meetings, reports) or a percentage (borrowers,
-    # repayment); unused by the others.
+    # Meaning depends on the criterion: months (meetings, reports, fund entries), a percentage
+    # (borrowers, repayment) or people (board); unused by the others.
     threshold = models.PositiveSmallIntegerField(_("threshold"), default=0)
     active = models.BooleanField(_("in use"), default=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -136,10 +136,11 @@ class RubricCriterion(models.Model):
 
 
 class Grade(models.TextChoices):
-    GOOD = "good", _("Tốt")
-    FAIR = "fair", _("Khá")
-    AVERAGE = "average", _("Trung bình")
-    WEAK = "weak", _("Yếu")
+    # Shown in Vietnamese as Tốt / Khá / Trung bình / Yếu.
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    AVERAGE = "average", _("Average")
+    WEAK = "weak", _("Weak")
 
 
 class RubricResult(models.Model):

@@ -5,8 +5,8 @@ queries and says why each is met or not; `compute()` stores the results, keeping
 by hand; `override()` sets a grade by hand, with a mandatory reason, audited.
 
 The grade is the share of assessed criteria met, against settings.ISHC["RUBRIC_GRADES"].
-A criterion whose data the system does not hold yet is "not assessed" and left out of the share
-rather than counted as failed.
+A criterion that does not apply to a club that year (no loan instalment fell due) is "not
+assessed" and left out of the share rather than counted as met or failed.
 """
 
 import datetime
@@ -15,16 +15,19 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from ishc.activities.figures import measure_year
 from ishc.activities.models import Measure, Meeting
 from ishc.audit.services import record, snapshot
 from ishc.clubs.composition import annotate_composition, band, band_status, size_status
+from ishc.clubs.models import BoardPosition, Position
+from ishc.finance.figures import loan_figures
+from ishc.finance.models import Entry, FundKind
 
 from .models import (
     REPORTED,
@@ -51,6 +54,45 @@ def _months_with(qs, field: str) -> dict[int, int]:
     for row in qs.values("club_id", m=ExtractMonth(field)).order_by().annotate(n=Count("pk")):
         counts[row["club_id"]] += 1
     return counts
+
+
+def _phase_start(year: int) -> datetime.date:
+    """First day of the programme phase holding `year` (settings.ISHC["PHASES"])."""
+    for first, last in settings.ISHC["PHASES"]:
+        if first <= year <= last:
+            return datetime.date(first, 1, 1)
+    return datetime.date(year, 1, 1)
+
+
+def _fund_months(clubs: QuerySet, year: int) -> dict[int, tuple[int, int]]:
+    """{club id: (months with an Income Generation Fund entry, months with an Activity Fund
+    entry)} in `year`. One query, at most 24 rows per club."""
+    months: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = (
+        Entry.objects.filter(club__in=clubs, date__year=year)
+        .values("club_id", "fund__kind", m=ExtractMonth("date"))
+        .order_by()
+        .distinct()
+    )
+    for row in rows:
+        months[row["club_id"]][0 if row["fund__kind"] == FundKind.IGF else 1] += 1
+    return {k: tuple(v) for k, v in months.items()}
+
+
+def _boards(clubs: QuerySet, on: datetime.date) -> dict[int, tuple[int, bool, bool]]:
+    """{club id: (people on the board, has a chair, has a vice-chair)} on `on`. One query."""
+    rows = (
+        BoardPosition.objects.on(on)
+        .filter(club__in=clubs)
+        .values("club_id")
+        .order_by()
+        .annotate(
+            n=Count("member_id", distinct=True),
+            chair=Count("pk", filter=Q(position=Position.CHAIR)),
+            vice=Count("pk", filter=Q(position=Position.VICE_CHAIR)),
+        )
+    )
+    return {r["club_id"]: (r["n"], r["chair"] > 0, r["vice"] > 0) for r in rows}
 
 
 def evaluate(clubs: QuerySet, year: int) -> dict[int, list[dict]]:
@@ -82,6 +124,24 @@ def evaluate(clubs: QuerySet, year: int) -> dict[int, list[dict]]:
         }
     if Criterion.AREAS in codes:
         data["areas"] = measure_year(clubs, year, settings.ISHC["MONTHS_FOR_YEAR"])
+    if Criterion.BOARD in codes:
+        data["board"] = _boards(clubs, end)
+    if Criterion.FUNDS in codes:
+        data["funds"] = _fund_months(clubs, year)
+    if codes & {Criterion.BORROWERS, Criterion.REPAYMENT}:
+        first = _phase_start(year)
+        data["borrowers"] = {
+            r["key"]: r["borrowers"] for r in loan_figures(clubs, first, end, end, "club_id")
+        }
+        data["instalments"] = {
+            r["key"]: (r["instalments_paid_on_time"], r["instalments_due"])
+            for r in loan_figures(clubs, datetime.date(year, 1, 1), end, end, "club_id")
+        }
+        if "composition" not in data:
+            data["composition"] = {
+                row["pk"]: row
+                for row in annotate_composition(clubs, end).order_by().values("pk", "size")
+            }
 
     result = {}
     for club_id in clubs.values_list("pk", flat=True):
@@ -96,19 +156,32 @@ def evaluate(clubs: QuerySet, year: int) -> dict[int, list[dict]]:
 # Why a criterion is met or not, in the reader's language: results store the key and its
 # numbers, and the page renders the sentence when shown.
 WHY = {
-    "meetings": _l("Meeting held in %(n)s of 12 months (needs %(t)s)."),
-    "reports": _l("%(n)s of 12 reports sent on time (needs %(t)s)."),
-    "size": _l("%(n)s members at the end of the year (band %(low)s–%(high)s)."),
-    "composition_ok": _l("Women, older and younger members within their bands."),
-    "composition_out": _l("Outside the band: %(names)s."),
-    "areas_ok": _l("Every area reached its minimums."),
-    "areas_out": _l("Below the minimum: %(list)s."),
-    "not_assessed": _l("Not assessed: the system does not hold these data yet."),
+    "meetings": gettext_lazy("Meeting held in %(n)s of 12 months (needs %(t)s)."),
+    "reports": gettext_lazy("%(n)s of 12 reports sent on time (needs %(t)s)."),
+    "size": gettext_lazy("%(n)s members at the end of the year (band %(low)s–%(high)s)."),
+    "composition_ok": gettext_lazy("Women, older and younger members within their bands."),
+    "composition_out": gettext_lazy("Outside the band: %(names)s."),
+    "areas_ok": gettext_lazy("Every area reached its minimums."),
+    "areas_out": gettext_lazy("Below the minimum: %(list)s."),
+    "funds": gettext_lazy(
+        "Entries in %(igf)s months (Income Generation Fund) and %(act)s months (Activity Fund); "
+        "needs %(t)s each."
+    ),
+    "borrowers": gettext_lazy(
+        "%(n)s of %(size)s members borrowed during the phase (needs %(t)s %%)."
+    ),
+    "no_members": gettext_lazy("The club has no members."),
+    "repayment": gettext_lazy("%(n)s of %(due)s instalments paid on time (needs %(t)s %%)."),
+    "no_instalments": gettext_lazy("Not assessed: no instalment fell due this year."),
+    "board": gettext_lazy(
+        "%(n)s people on the board (needs %(t)s), chair: %(chair)s, vice-chair: %(vice)s "
+        "(1 = in post)."
+    ),
 }
 _GROUP_NAMES = {
-    "women": _l("women"),
-    "older": _l("older persons"),
-    "younger": _l("younger members"),
+    "women": gettext_lazy("women"),
+    "older": gettext_lazy("older persons"),
+    "younger": gettext_lazy("younger members"),
 }
 
 
@@ -146,6 +219,30 @@ def _check(c: RubricCriterion, club_id: int, data: dict) -> tuple[bool | None, s
         if not outside:
             return True, "composition_ok", {}
         return False, "composition_out", {"names": outside}
+    if c.code == Criterion.FUNDS:
+        igf, act = data["funds"].get(club_id, (0, 0))
+        met = min(igf, act) >= c.threshold
+        return met, "funds", {"igf": igf, "act": act, "t": c.threshold}
+    if c.code == Criterion.BORROWERS:
+        size = data["composition"][club_id]["size"]
+        n = data["borrowers"].get(club_id, 0)
+        if not size:
+            return False, "no_members", {}
+        met = n * 100 >= c.threshold * size
+        return met, "borrowers", {"n": n, "size": size, "t": c.threshold}
+    if c.code == Criterion.REPAYMENT:
+        paid, due = data["instalments"].get(club_id, (0, 0))
+        if not due:
+            return None, "no_instalments", {}
+        return (
+            paid * 100 >= c.threshold * due,
+            "repayment",
+            {"n": paid, "due": due, "t": c.threshold},
+        )
+    if c.code == Criterion.BOARD:
+        n, chair, vice = data["board"].get(club_id, (0, False, False))
+        met = n >= c.threshold and chair and vice
+        return met, "board", {"n": n, "t": c.threshold, "chair": int(chair), "vice": int(vice)}
     if c.code == Criterion.AREAS:
         failed = [
             [standard.measure, value] for standard, value, met in data["areas"][club_id] if not met
@@ -153,7 +250,7 @@ def _check(c: RubricCriterion, club_id: int, data: dict) -> tuple[bool | None, s
         if not failed:
             return True, "areas_ok", {}
         return False, "areas_out", {"list": failed}
-    return None, "not_assessed", {}
+    raise ValueError(f"unknown criterion {c.code!r}")
 
 
 def compute(user, clubs: QuerySet, year: int) -> int:

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from ishc.accounts.models import Role
 from ishc.accounts.scope import editable, scope_of
@@ -39,10 +39,10 @@ from .models import CommuneSetting, MonthlyReport, Status, Transition
 LEVEL = {Role.CLUB: 0, Role.COMMUNE: 1, Role.PROVINCE: 2, Role.CENTRAL: 3, Role.ADMIN: 3}
 CLUB, COMMUNE, PROVINCE, CENTRAL = 0, 1, 2, 3
 LEVEL_NAMES = {
-    CLUB: _l("the club"),
-    COMMUNE: _l("the commune association"),
-    PROVINCE: _l("the province association"),
-    CENTRAL: _l("the central association"),
+    CLUB: gettext_lazy("the club"),
+    COMMUNE: gettext_lazy("the commune association"),
+    PROVINCE: gettext_lazy("the province association"),
+    CENTRAL: gettext_lazy("the central association"),
 }
 
 
@@ -54,11 +54,11 @@ class Action:
 
 
 ACTIONS = {
-    "submit": Action("submit", _l("Submit"), False),
-    "approve": Action("approve", _l("Approve"), False),
-    "reject": Action("reject", _l("Send back"), True),
-    "lock": Action("lock", _l("Lock"), False),
-    "reopen": Action("reopen", _l("Reopen"), True),
+    "submit": Action("submit", gettext_lazy("Submit"), False),
+    "approve": Action("approve", gettext_lazy("Approve"), False),
+    "reject": Action("reject", gettext_lazy("Send back"), True),
+    "lock": Action("lock", gettext_lazy("Lock"), False),
+    "reopen": Action("reopen", gettext_lazy("Reopen"), True),
 }
 
 

@@ -20,7 +20,7 @@ from ishc.clubs.models import Club, ClubStatus
 from ishc.geo.models import Level, Unit
 
 from . import aggregate, rubric, services
-from .derived import FLOWS, LABELS, STOCKS, attendance_share, derive
+from .derived import FLOWS, LABELS, MONEY, STOCKS, attendance_share, derive
 from .export import xlsx_response
 from .figures import late_clubs, reporting_figures
 from .forms import NarrativeForm, NewReportForm, OverrideForm
@@ -131,7 +131,7 @@ def detail(request, pk: int):
         "reports/detail.html",
         {
             "report": report,
-            "figures": [(LABELS[k], figures.get(k, 0)) for k in LABELS],
+            "figures": [(LABELS[k], figures.get(k, 0), k in MONEY) for k in LABELS],
             "attendance": attendance_share(figures),
             "frozen": bool(report.figures),
             "form": form,
@@ -281,6 +281,7 @@ def period(request):
             "last": last,
             "flows": FLOWS,
             "stocks": STOCKS,
+            "money": MONEY,
             "units": visible(request.user, Unit.objects.current().filter(level=Level.PROVINCE))
             if scope_of(request.user).national or scope_of(request.user).province_ids
             else [],
@@ -290,8 +291,10 @@ def period(request):
 
 
 def _year(request) -> int:
+    """The year asked for, by default that of last month (in January: the year just ended)."""
+    last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     try:
-        return int(request.GET.get("year", timezone.localdate().year - 1))
+        return int(request.GET.get("year", last_month.year))
     except ValueError:
         raise Http404 from None
 

@@ -15,6 +15,8 @@ AREAS = [
 
 # (area, measure, minimum, period, note vi, note en)
 STANDARDS = [
+    (1, "economic_volunteers", 5, "standing", "Ít nhất 5 tình nguyện viên phát triển kinh tế",
+     "At least 5 economic-development volunteers"),
     (2, "bp_meetings", 1, "month", "Đo huyết áp, cân nặng tại buổi sinh hoạt hằng tháng",
      "Blood pressure and weight measured at the monthly meeting"),
     (3, "home_care_volunteers", 5, "standing", "Ít nhất 5 tình nguyện viên chăm sóc tại nhà",

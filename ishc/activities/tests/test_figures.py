@@ -8,7 +8,7 @@ from ishc.activities.models import Kind, Measure
 from ishc.activities.services import (
     ReadingInput,
     add_cared_person,
-    add_volunteer,
+    add_home_care_volunteer,
     record_activity,
     record_visit,
     save_meeting,
@@ -63,8 +63,8 @@ def recorded(world):
     record_activity(
         None, world.C, kind=Kind.EXCHANGE, on=datetime.date(2026, 3, 8), title="Giao lưu"
     )
-    v1 = add_volunteer(None, world.A, member=a1, since=datetime.date(2026, 1, 1))
-    add_volunteer(None, world.A, member=a2, since=datetime.date(2026, 1, 1))
+    v1 = add_home_care_volunteer(None, world.A, member=a1, since=datetime.date(2026, 1, 1))
+    add_home_care_volunteer(None, world.A, member=a2, since=datetime.date(2026, 1, 1))
     person = add_cared_person(
         None, world.A, reason="alone", since=datetime.date(2026, 1, 1), full_name="Cụ Tư"
     )

@@ -2,16 +2,18 @@
 
 from django.db import migrations
 
-# (code, threshold): months for meetings and reports, percentages for borrowers and repayment.
+# (code, threshold): months for meetings, reports and fund entries (domain §8: "entries every
+# month"), percentages for borrowers and repayment, people on the board (5, 7 or 9, with a chair
+# and a vice-chair).
 CRITERIA = [
     ("meetings", 10),
     ("size", 0),
     ("composition", 0),
-    ("funds", 0),
+    ("funds", 12),
     ("borrowers", 50),
     ("repayment", 90),
     ("areas", 0),
-    ("board", 0),
+    ("board", 5),
     ("reports", 10),
 ]
 
