@@ -23,7 +23,7 @@ from .models import BoardMember, Contribution, Document, Meeting, Task
 
 def is_board_admin(user) -> bool:
     """Central officers and administrators run the Board's secretariat."""
-    if not user.is_authenticated or scope_of(user).empty and not user.is_superuser:
+    if not user.is_authenticated or (scope_of(user).empty and not user.is_superuser):
         return False
     return user.is_superuser or user.role in (Role.ADMIN, Role.CENTRAL)
 

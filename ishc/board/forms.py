@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ishc.accounts.models import Role, User
@@ -59,19 +60,29 @@ class PlaceMixin(forms.Form):
         required=False,
         label=_("Province"),
         empty_label=_("— whole country —"),
+        help_text=_("The province as a whole; choose a commune below to be more precise."),
     )
-    commune = CommuneField(required=False, label=_("Commune"))
+    commune = CommuneField(
+        required=False, label=_("Commune"), help_text=_("Leave empty for the whole province.")
+    )
 
-    def setup_place(self, user, initial_unit=None):
-        self.fields["province"].queryset = visible(user, Unit.objects.provinces())
-        if not scope_of(user).national:
+    def setup_place(self, user):
+        # A commune officer sees her commune but not its province as a unit; she still needs to
+        # pick the province first in the commune picker.
+        provinces = Unit.objects.provinces().filter(
+            Q(pk__in=visible(user, Unit.objects.provinces()).values("pk"))
+            | Q(pk__in=visible(user, Unit.objects.communes()).values("province_id"))
+        )
+        self.fields["province"].queryset = provinces
+        self.fields["commune"].widget.provinces = provinces
+        scope = scope_of(user)
+        if not scope.national:
             self.fields["province"].empty_label = _("— choose —")
-        if initial_unit is not None:
-            if initial_unit.level == "province":
-                self.initial.setdefault("province", initial_unit.pk)
-            else:
-                self.initial.setdefault("province", initial_unit.province_id)
-                self.initial.setdefault("commune", initial_unit.pk)
+            # One assigned unit: start from it, as that is where nearly everything is recorded.
+            if len(scope.province_ids) == 1 and not scope.commune_ids:
+                self.initial.setdefault("province", next(iter(scope.province_ids)))
+            elif len(scope.commune_ids) == 1 and not scope.province_ids:
+                self.initial.setdefault("commune", next(iter(scope.commune_ids)))
 
     def clean_place(self):
         return self.cleaned_data.get("commune") or self.cleaned_data.get("province")
@@ -135,6 +146,12 @@ class ConclusionTaskForm(forms.Form):
     responsible = forms.ModelChoiceField(Agency.objects.all(), label=_("Responsible agency"))
     group = forms.ChoiceField(
         label=_("Activity group"), choices=Task._meta.get_field("group").choices
+    )
+    supporting = forms.ModelMultipleChoiceField(
+        Agency.objects.all(),
+        label=_("Supporting agencies"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
 

@@ -57,8 +57,17 @@ def _task_snapshot(task: Task) -> dict:
     return data
 
 
-def create_task(user, *, supporting=(), conclusion: Conclusion | None = None, **fields) -> Task:
-    now = timezone.now()
+def create_task(
+    user,
+    *,
+    supporting=(),
+    conclusion: Conclusion | None = None,
+    created_at: datetime.datetime | None = None,
+    **fields,
+) -> Task:
+    """A new task of the workplan. `created_at` is for recording an earlier year's plan after
+    the fact; the deadline may never be before it."""
+    now = created_at or timezone.now()
     _check_deadline(fields["deadline"], timezone.localdate(now))
     with transaction.atomic():
         task = Task(created_at=now, created_by=user, conclusion=conclusion, **fields)

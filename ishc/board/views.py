@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -74,6 +75,19 @@ def _apply(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _page(request, qs, size: int = 50):
+    """One page of a long list; the page number comes from ?page= and a wrong one gives the
+    last page rather than an error."""
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _pager_query(request) -> str:
+    """The list's filters, to keep on the previous/next links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode() + "&" if params else ""
+
+
 def _form_page(request, form, title, crumbs, *, multipart=False, intro="", status=200):
     return render(
         request,
@@ -129,7 +143,15 @@ def index(request):
             "tasks": qs.urgent_first(today),
             "counts": _task_counts(qs, today),
             "year": year,
-            "years": sorted({year, today.year, *Task.objects.values_list("year", flat=True)}),
+            "years": sorted(
+                {
+                    year,
+                    today.year,
+                    *access.national(request.user, Task.objects.order_by())
+                    .values_list("year", flat=True)
+                    .distinct(),
+                }
+            ),
             "group": group,
             "groups": ActivityGroup.choices,
             "can_admin": access.is_board_admin(request.user),
@@ -156,7 +178,7 @@ def my_tasks(request):
             .exclude(responsible__in=mine)
             .distinct()
             .urgent_first(today),
-            "counts": _task_counts(leading, today),
+            "counts": _task_counts(_tasks(request.user).filter(responsible__in=mine), today),
             "breadcrumbs": _crumbs((_("My agency's tasks"), "")),
         },
     )
@@ -298,9 +320,13 @@ def task_edit(request, pk):
 
 @scoped
 def meetings(request):
-    qs = access.national(request.user, Meeting.objects.select_related("chair")).annotate(
-        n_conclusions=Count("conclusions", distinct=True),
-        n_tasks=Count("conclusions__task", distinct=True),
+    qs = (
+        access.national(request.user, Meeting.objects.select_related("chair"))
+        .annotate(
+            n_conclusions=Count("conclusions", distinct=True),
+            n_tasks=Count("conclusions__task", distinct=True),
+        )
+        .order_by("-held_on", "-pk")
     )
     return render(
         request,
@@ -429,6 +455,7 @@ def agencies(request):
         .annotate(
             n_tasks=Count("tasks", filter=Q(tasks__year=today.year), distinct=True),
         )
+        .order_by("kind", "name")
     )
     return render(
         request,
@@ -507,7 +534,8 @@ def contributions(request):
         request,
         "board/contributions.html",
         {
-            "rows": qs.select_related("unit", "club")[:200],
+            "rows": _page(request, qs.select_related("unit", "club")),
+            "pager_query": _pager_query(request),
             "total": qs.aggregate(t=Sum("amount"))["t"] or 0,
             "by_source": sorted(
                 ((labels[k], v) for k, v in figures.resources_by_source(qs).items()),
@@ -559,7 +587,10 @@ def contribution_new(request):
 @scoped
 def documents(request):
     qs = (
-        access.documents(request.user).select_related("unit").annotate(n_versions=Count("versions"))
+        access.documents(request.user)
+        .select_related("unit")
+        .annotate(n_versions=Count("versions"))
+        .order_by("-issued_on", "-pk")
     )
     q, doc_type = request.GET.get("q", "").strip(), request.GET.get("type", "")
     if q:
@@ -570,7 +601,8 @@ def documents(request):
         request,
         "board/documents.html",
         {
-            "documents": qs[:200],
+            "documents": _page(request, qs),
+            "pager_query": _pager_query(request),
             "q": q,
             "doc_type": doc_type,
             "types": DocumentType.choices,
@@ -686,7 +718,8 @@ def events(request):
         request,
         "board/events.html",
         {
-            "events": qs.prefetch_related(Prefetch("materials", docs))[:200],
+            "events": _page(request, qs.prefetch_related(Prefetch("materials", docs))),
+            "pager_query": _pager_query(request),
             "totals": qs.aggregate(
                 n=Count("pk"),
                 participants=Sum("participants"),

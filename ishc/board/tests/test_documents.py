@@ -124,6 +124,7 @@ def test_it_scopes_documents_and_downloads(world, client):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     client.force_login(world.commune)
     assert client.get(reverse("board:download", args=[version_p.pk])).status_code == 200
+    assert client.get(reverse("board:document", args=[internal_p.pk])).status_code == 200
     client.force_login(world.nobody)
     assert client.get(reverse("board:download", args=[version_p.pk])).status_code == 403
 

@@ -28,9 +28,16 @@ def test_it_lets_the_chair_turn_a_conclusion_into_a_task(bw, client):
     url = reverse("board:conclusion_task", args=[bw.conclusion.pk])
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"responsible": bw.vae.pk, "group": "resources", "deadline": _deadline()}
+        url,
+        {
+            "responsible": bw.vae.pk,
+            "group": "resources",
+            "deadline": _deadline(),
+            "supporting": [bw.health.pk],
+        },
     )
     task = Task.objects.get(conclusion=bw.conclusion)
+    assert list(task.supporting.all()) == [bw.health]
     assert response.status_code == 302 and response.url == reverse("board:task", args=[task.pk])
     assert task.title == bw.conclusion.text and task.responsible == bw.vae
     assert AuditEntry.objects.filter(action="board.task.created", object_id=str(task.pk)).exists()

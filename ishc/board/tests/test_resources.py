@@ -176,3 +176,40 @@ def test_it_lists_events_by_scope(world, client):
     assert {e.topic for e in response.context["events"]} == {"National"}
     client.force_login(world.nobody)
     assert client.get(reverse("board:events")).status_code == 403
+
+
+def test_it_pins_the_library_and_events_query_counts(world, client, django_assert_max_num_queries):
+    from ishc.board.models import Document
+
+    doc = Document.objects.create(
+        title="Tài liệu", doc_type="training", level="national", public=True
+    )
+    for i in range(20):
+        Document.objects.create(title=f"D{i}", doc_type="guidance", level="national", public=True)
+        e = Event.objects.create(
+            held_on=datetime.date(2025, 1, 1),
+            unit=world.c1,
+            event_type="training",
+            topic=str(i),
+            participants=5,
+            women=3,
+            older=2,
+        )
+        e.materials.add(doc)
+    client.force_login(world.commune)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("board:documents")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("board:events")).status_code == 200
+
+
+def test_it_pages_long_lists_and_keeps_the_filter(world, client):
+    for _ in range(60):
+        _give(club=world.A)
+    client.force_login(world.central)
+    first = client.get(reverse("board:contributions") + "?year=2025")
+    assert len(first.context["rows"]) == 50
+    assert "?year=2025&amp;page=2" in first.content.decode()
+    second = client.get(reverse("board:contributions") + "?year=2025&page=2")
+    assert len(second.context["rows"]) == 10
+    assert client.get(reverse("board:contributions") + "?page=x").status_code == 200

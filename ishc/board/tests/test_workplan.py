@@ -38,6 +38,10 @@ def test_it_derives_late_from_the_deadline(bw):
 
 
 def test_it_refuses_the_workplan_to_a_user_without_a_scope(bw, client):
+    # The Board's work is national: a commune officer of the other province reads it too.
+    client.force_login(bw.w.outsider)
+    assert client.get(reverse("board:index")).status_code == 200
+    assert client.get(reverse("board:export")).status_code == 200
     client.force_login(bw.w.nobody)
     assert client.get(reverse("board:index")).status_code == 403
     client.logout()
@@ -62,6 +66,10 @@ def test_it_pins_the_overview_query_count(bw, client, django_assert_max_num_quer
         assert client.get(reverse("board:index")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("board:export")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("board:my_tasks")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("board:task", args=[task.pk])).status_code == 200
 
 
 def test_it_shows_her_agencys_tasks_to_a_board_member(bw, client):
