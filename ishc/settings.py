@@ -166,14 +166,6 @@ ISHC = {
     "OLDER_BAND": (60, 70),
     "YOUNGER_BAND": (30, 40),
     "IMPORT_MAX_ROWS": envint("ISHC_IMPORT_MAX_ROWS", 20000),
-    # Club funds: a loan's annual rate above this ceiling (%) is refused; arrears buckets are the
-    # upper bounds (days) of each bucket, the last bucket being "more than the last bound".
-    "LOAN_MAX_ANNUAL_RATE": envint("ISHC_LOAN_MAX_ANNUAL_RATE", 24),
-    "ARREARS_BUCKETS": (30, 60, 90),
-    # Which fund loan interest lands in: the domain keeps it for the club's activities.
-    "LOAN_INTEREST_FUND": os.getenv("ISHC_LOAN_INTEREST_FUND", "activity"),
-    # Default monthly member fee on the collection sheet (VND); the treasurer can type another.
-    "MEMBER_FEE": envint("ISHC_MEMBER_FEE", 5000),
     # Health checks at the monthly meeting: readings at or above these are listed for follow-up;
     # readings outside the plausible ranges are refused as typing mistakes.
     "BP_SYSTOLIC_HIGH": envint("ISHC_BP_SYSTOLIC_HIGH", 140),
