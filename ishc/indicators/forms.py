@@ -1,14 +1,22 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ishc.accounts.scope import scope_of
+from ishc.geo.models import Level
+from ishc.geo.widgets import CommuneField, UnitPickerWidget
 
 from . import catalogue
 from .models import Phase, Programme, Target
 
 
 class TargetForm(forms.ModelForm):
+    """A target for the nation (central officers only), a province or a commune. The province is
+    a short list; the commune is chosen with the commune picker (3,321 of them)."""
+
     indicator = forms.ChoiceField(label=_("indicator"), choices=())
+    province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
+    commune = CommuneField(label=_("commune"), required=False)
 
     class Meta:
         model = Target
@@ -17,7 +25,6 @@ class TargetForm(forms.ModelForm):
             "phase",
             "year",
             "indicator",
-            "unit",
             "comparison",
             "value",
             "value_high",
@@ -26,14 +33,28 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, units, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.national = scope_of(user).national
+        provinces = units.filter(level=Level.PROVINCE)
         self.fields["indicator"].choices = catalogue.choices()
-        self.fields["unit"].queryset = units
-        # Only central officers set national targets; the others choose one of their units.
-        self.fields["unit"].required = not scope_of(user).national
-        self.fields["unit"].empty_label = _("Whole country")
+        self.fields["province"].queryset = provinces
+        self.fields["province"].empty_label = (
+            _("Whole country") if self.national else _("— province —")
+        )
+        self.fields["commune"].queryset = units.filter(level=Level.COMMUNE)
+        self.fields["commune"].widget = UnitPickerWidget(provinces=provinces)
+        self.fields["commune"].help_text = _("Leave empty for a target of the whole province.")
         self.fields["programme"].queryset = Programme.objects.all()
         self.fields["phase"].queryset = Phase.objects.select_related("programme")
-        self.fields["unit"].label_from_instance = lambda u: u.label
+        order = ["programme", "phase", "year", "indicator", "province", "commune"]
+        self.order_fields(order)
+
+    def clean(self):
+        data = super().clean()
+        unit = data.get("commune") or data.get("province")
+        if unit is None and not self.national:
+            raise ValidationError(_("Choose your province or one of your communes."))
+        self.instance.unit = unit
+        return data
 
 
 class ImportForm(forms.Form):

@@ -146,7 +146,8 @@ def target_new(request):
         raise Http404
     form = TargetForm(request.POST or None, units=_unit_choices(request.user), user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.create_target(request.user, **form.cleaned_data)
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("province", "commune")}
+        services.create_target(request.user, unit=form.instance.unit, **fields)
         messages.success(request, _("Target saved."))
         return redirect("indicators:targets")
     return render(

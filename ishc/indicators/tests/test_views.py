@@ -182,15 +182,24 @@ def test_it_lets_a_province_officer_set_a_target_for_her_province_only(client, w
     data = {
         "programme": programme.pk,
         "indicator": "clubs_new",
-        "unit": world.P.pk,
+        "province": world.P.pk,
         "comparison": "at_least",
         "value": "120",
     }
     assert client.post("/dashboard/targets/new/", data).status_code == 302
     assert Target.objects.filter(unit=world.P, value=120).exists()
-    data["unit"] = world.Q.pk
+    data["province"] = world.Q.pk
     response = client.post("/dashboard/targets/new/", data)
-    assert response.status_code == 200 and "unit" in response.context["form"].errors
+    assert response.status_code == 200 and "province" in response.context["form"].errors
+    data.update(province="", commune=world.c1.pk, value="3")
+    assert client.post("/dashboard/targets/new/", data).status_code == 302
+    assert Target.objects.get(unit=world.c1).value == 3
+    data.update(commune=world.c3.pk)
+    response = client.post("/dashboard/targets/new/", data)
+    assert "commune" in response.context["form"].errors
+    data.update(commune="")
+    response = client.post("/dashboard/targets/new/", data)
+    assert response.context["form"].non_field_errors()
     client.force_login(world.board)
     assert client.get("/dashboard/targets/new/").status_code == 404
 
