@@ -92,7 +92,13 @@ def assess(target: Target, fig: Figure | None, period: Period, today=None) -> As
         achieved = value / goal * 100 if goal else 100.0
         if value >= goal:
             status = MET
-        elif period.elapsed(today) < 1 and value >= goal * period.elapsed(today):
+        elif (
+            ind.kind in (catalogue.COUNT, catalogue.AMOUNT)
+            and period.elapsed(today) < 1
+            and value >= goal * period.elapsed(today)
+        ):
+            # Counts build up over the period (new clubs): pro rata is a fair yardstick. A
+            # share (clubs maintained) is either where it should be or not.
             status = ON_TRACK
         else:
             status = BEHIND

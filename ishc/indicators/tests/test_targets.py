@@ -65,6 +65,8 @@ def test_it_tells_on_track_from_behind_while_the_phase_runs(db):
     assert a.status == "met" and round(a.achieved) == 101
     assert assess(target, Figure(None), PHASE, middle).status == "no_data"
     assert assess(target, Figure(5), PHASE, D(2020, 1, 1)).status == "not_started"
+    share = _target("clubs_maintained", "at_least", 100)
+    assert assess(share, Figure(8, 9, catalogue.RATIO), PHASE, middle).status == "behind"
 
 
 def test_it_reads_at_most_targets(db):
