@@ -70,11 +70,20 @@ def targets_for(unit, programme) -> list[Target]:
         return list(qs.filter(unit__isnull=True))
     own = Q(unit=unit) if not hasattr(unit, "members") else Q(pk__in=[])
     rows = list(qs.filter(own | Q(unit__isnull=True)))
+    # Coverage has no meaning below its own level: a commune has no "provinces with clubs".
+    level = "club" if hasattr(unit, "members") else unit.level
+    meaningless = {"provinces_covered"} if level == "commune" else set()
+    if level == "club":
+        meaningless = {"provinces_covered", "communes_covered"}
     return [
         t
         for t in rows
         if t.unit_id is not None
-        or (catalogue.get(t.indicator) is not None and catalogue.get(t.indicator).is_ratio)
+        or (
+            catalogue.get(t.indicator) is not None
+            and catalogue.get(t.indicator).is_ratio
+            and t.indicator not in meaningless
+        )
     ]
 
 

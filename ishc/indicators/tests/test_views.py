@@ -89,6 +89,9 @@ def test_it_drills_from_a_province_to_a_club(client, ledger):
     assert clubs["CLB D"]["cells"]["members"]["num"] == 5
     club = client.get(clubs["CLB A"]["url"] + "?programme=1336")
     assert club.status_code == 200
+    shown = {c["a"].target.indicator for c in club.context["cards"]}
+    assert "members_women" in shown and "provinces_covered" not in shown
+    assert "clubs_new" not in shown  # a count of new clubs is no club's target
     assert [c["label"] for c in club.context["breadcrumbs"]] == [
         "Tỉnh Tuyên Quang",
         "Xã Ngọc Đường",
