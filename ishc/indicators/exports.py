@@ -153,6 +153,20 @@ def workbook(ctx: dict, only: str | None = None) -> bytes:
             + [[str(b["ind"].name), b["n"]] for b in ctx["composition"]["bands"]],
             note,
         ),
+        "map": lambda: (
+            _sheet(
+                wb,
+                _("Map"),
+                [_("Code"), _("Name"), str(ctx["map"]["ind"].name)],
+                [
+                    [p["code"], p["name"], round(p["value"], 2) if p["value"] is not None else None]
+                    for p in ctx["map"]["provinces"]
+                ],
+                note,
+            )
+            if ctx["map"]
+            else None
+        ),
         "loans": lambda: _section(wb, ctx, "loans", note),
         "reports": lambda: _section(wb, ctx, "reports", note),
         "resources": lambda: _sheet(

@@ -97,6 +97,7 @@ def choropleth(rows: list[dict]) -> dict:
                 "code": code,
                 "name": shape["name"],
                 "d": shape["d"],
+                "value": row.get("value"),
                 "fill": colour(row.get("value"), steps),
                 "text": row.get("text", "—"),
                 "url": row.get("url", ""),

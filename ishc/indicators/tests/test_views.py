@@ -162,6 +162,13 @@ def test_it_draws_the_map_with_both_archipelagos(client, ledger):
     html = client.get(NATION + "&map=members_women").content.decode()
     assert html.count("<path ") == 34
     assert "Hoàng Sa" in html and "Trường Sa" in html
+    book = load_workbook(
+        io.BytesIO(client.get("/dashboard/nation/export.xlsx?map=members_women&sheet=map").content)
+    )
+    rows = {r[0]: r[2] for r in book.worksheets[0].iter_rows(min_row=4, values_only=True)}
+    assert len(rows) == 34
+    # Tuyên Quang today: A 51 (31 women, with the one who joined in 2025), B 10 (9), D 5 (5).
+    assert rows[ledger.P.code] == round(100 * 45 / 66, 2)
 
 
 def test_it_keeps_the_dashboard_queries_flat(client, ledger):
