@@ -449,3 +449,14 @@ def test_it_speaks_vietnamese_to_vietnamese_users(world):
         )
         report = _validate(world.commune, b"not a workbook")
         assert "không phải tệp Excel .xlsx" in report.errors[0].message
+
+
+def test_it_points_at_the_formula_cell_after_an_empty_styled_cell(world):
+    from openpyxl.styles import Font
+
+    def formula(ws):
+        ws["K2"].font = Font(bold=True)  # written as an empty, self-closing cell
+        ws["L2"] = '="09" & "12"'
+
+    report = _validate(world.commune, book("members", [member(world.A)], extra=formula))
+    assert [(r, c) for r, c, _m in _messages(report)] == [(2, "L")]

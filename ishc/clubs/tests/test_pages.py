@@ -229,3 +229,13 @@ def test_it_adds_the_registry_to_the_menu(client, world):
     client.force_login(world.province)
     names = [item["name"] for item in client.get(reverse("home")).context["shortcuts"]]
     assert {"clubs:outside", "clubs:to_confirm"} <= set(names)
+
+
+def test_it_lets_a_club_board_member_edit_the_club_but_not_move_it(client, world):
+    client.force_login(world.club)
+    url = reverse("clubs:edit", args=[world.A.pk])
+    assert "commune" not in client.get(url).context["form"].fields
+    response = client.post(url, {"name": "CLB A", "cohort": "1336", "meeting_day": "20"})
+    assert response.status_code == 302
+    world.A.refresh_from_db()
+    assert (world.A.meeting_day, world.A.commune) == (20, world.c1)
