@@ -192,7 +192,9 @@ def test_it_records_a_60_member_meeting_in_one_submission(fin, client):
     assert ledger.club_balances(w.A)["activity"] == 60 * 5_000
     # The second sheet of the month is refused: the page now shows what was recorded.
     response = client.post(url, data)
-    assert response.status_code == 200 and "Recorded for the meeting" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 200 and "Recorded for the meeting" in page
+    assert "has already been submitted" in page
     assert sheet.entries.count() == 120
 
 
