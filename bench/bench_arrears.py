@@ -347,6 +347,9 @@ def _measure():
 
     mine = {r[0]: (r[2], r[3]) for r in rows}
     theirs = {r[0]: (r[2], as_date(r[3])) for r in hand_rows}
+    # PostgreSQL sums BIGINTs into NUMERIC: compare and report whole dong as int.
+    hand_par_rows = [(r[0], int(r[1]), int(r[2])) for r in hand_par_rows]
+    theirs = {k: (int(v[0]), v[1]) for k, v in theirs.items()}
     outstanding = sum(r[1] for r in hand_par_rows)
     at_risk = sum(r[2] for r in hand_par_rows)
     return {

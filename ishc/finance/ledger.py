@@ -92,19 +92,21 @@ def with_figures(loans: QuerySet, on: datetime.date) -> QuerySet:
             "interest",
         ),
     )
-    oldest = (
-        Instalment.objects.filter(
-            loan=OuterRef("pk"),
-            version=OuterRef("schedule_version"),
-            due_date__lte=on,
-            cum_total__gt=OuterRef("paid_total"),
-        )
-        .order_by("due_date", "no")
-        .values("due_date")[:1]
-    )
+    oldest = _oldest_unpaid(on).values("due_date")[:1]
     return loans.annotate(
         oldest_unpaid_due=Case(When(outstanding__gt=0, then=Subquery(oldest)), default=None)
     )
+
+
+def _oldest_unpaid(on: datetime.date) -> QuerySet:
+    """The schedule lines of the outer loan that are due by `on` and not covered by what was
+    paid, oldest first (the outer query must annotate paid_total)."""
+    return Instalment.objects.filter(
+        loan=OuterRef("pk"),
+        version=OuterRef("schedule_version"),
+        due_date__lte=on,
+        cum_total__gt=OuterRef("paid_total"),
+    ).order_by("due_date", "no")
 
 
 def bucket_bounds() -> tuple[int, ...]:
@@ -123,14 +125,23 @@ def bucket_labels() -> list[str]:
 
 
 def bucket_expr(on: datetime.date) -> Case:
-    """The arrears bucket as an index (0 = not late, 1 = first bucket …), in SQL: a date compared
-    with `on` minus each bound, so that it works the same on SQLite and PostgreSQL."""
-    whens = [When(oldest_unpaid_due__isnull=True, then=Value(0))]
-    for i, bound in enumerate(bucket_bounds(), start=1):
-        whens.append(
-            When(oldest_unpaid_due__gte=on - datetime.timedelta(days=bound), then=Value(i))
-        )
-    return Case(*whens, default=Value(len(bucket_bounds()) + 1), output_field=IntegerField())
+    """The arrears bucket as an index (0 = not late, 1 = first bucket …), in SQL.
+
+    Computed inside one subquery on the oldest unpaid line rather than from the
+    oldest_unpaid_due annotation: SQL cannot reuse an alias of the same SELECT, so each WHEN on
+    the annotation would repeat the whole subquery (five times with four buckets). Comparing a
+    date with `on` minus each bound works the same on SQLite and PostgreSQL."""
+    whens = [
+        When(due_date__gte=on - datetime.timedelta(days=bound), then=Value(i))
+        for i, bound in enumerate(bucket_bounds(), start=1)
+    ]
+    line_bucket = Case(*whens, default=Value(len(bucket_bounds()) + 1))
+    first = _oldest_unpaid(on).annotate(b=line_bucket).values("b")[:1]
+    return Case(
+        When(outstanding__gt=0, then=Coalesce(Subquery(first), Value(0))),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def with_arrears(loans: QuerySet, on: datetime.date) -> QuerySet:

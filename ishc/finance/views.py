@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
@@ -525,6 +526,12 @@ def collect(request, pk, year, month):
     sheet = CollectionSheet.objects.filter(club=club, month=month).first()
     crumbs = _crumbs(club, (_("Collection sheet %(m)s") % {"m": f"{month:%m/%Y}"}, None))
     if sheet is not None:
+        if request.method == "POST":
+            messages.error(
+                request,
+                _("The collection sheet of %(m)s has already been submitted.")
+                % {"m": f"{month:%m/%Y}"},
+            )
         entries = sheet.entries.select_related("member", "fund").order_by("member__full_name")
         return render(
             request,
@@ -555,7 +562,7 @@ def collect(request, pk, year, month):
     for loan in loans:
         loan.amount_due = max(0, loan.scheduled_total - loan.paid_total)
         by_member.setdefault(loan.member_id, []).append(loan)
-    fee = services.settings.ISHC["MEMBER_FEE"]
+    fee = settings.ISHC["MEMBER_FEE"]
     rows = [{"member": m, "loans": by_member.get(m.pk, []), "fee_due": fee} for m in members]
     errors: list[str] = []
     if request.method == "POST":

@@ -119,3 +119,22 @@ def test_it_prints_the_schedule_as_csv(capsys):
         "2,2026-03-10,333333,0,333333,333334",
         "3,2026-04-10,333334,0,333334,0",
     ]
+
+
+def test_it_refuses_a_bad_schedule_request():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command(
+            "loan_schedule",
+            "--principal",
+            "0",
+            "--annual-rate",
+            "6",
+            "--months",
+            "3",
+            "--method",
+            "flat",
+            "--start",
+            "2026-01-10",
+        )

@@ -192,7 +192,9 @@ def test_it_records_a_60_member_meeting_in_one_submission(fin, client):
     assert ledger.club_balances(w.A)["activity"] == 60 * 5_000
     # The second sheet of the month is refused: the page now shows what was recorded.
     response = client.post(url, data)
-    assert response.status_code == 200 and "Recorded for the meeting" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 200 and "Recorded for the meeting" in page
+    assert "has already been submitted" in page
     assert sheet.entries.count() == 120
 
 
@@ -279,3 +281,30 @@ def test_it_speaks_vietnamese_by_default(books, client, settings):
     page = response.content.decode()
     assert "Quỹ hoạt động chỉ còn 0 ₫ tiền mặt vào ngày 01/03/2025" in page
     assert "Sổ quỹ" in client.get(reverse("finance:club", args=[w.A.pk])).content.decode()
+
+
+def test_it_transfers_and_reverses_through_the_pages(books, client):
+    w = books.w
+    client.force_login(w.club)
+    url = reverse("finance:transfer", args=[w.A.pk])
+    response = client.post(url, {"from_fund": "igf", "amount": "1.000.000", "date": "2025-03-01"})
+    assert response.status_code == 302
+    assert ledger.club_balances(w.A)["activity"] == 1_000_000
+    expense = services.record_entry(
+        w.club,
+        w.A,
+        fund_kind="activity",
+        kind="expense",
+        amount=200_000,
+        date=D(2025, 3, 2),
+        category="health",
+    )
+    url = reverse("finance:entry_reverse", args=[expense.pk])
+    assert client.post(url, {"date": "2025-03-03", "reason": ""}).status_code == 200
+    assert client.post(url, {"date": "2025-03-03", "reason": "Ghi nhầm"}).status_code == 302
+    assert ledger.club_balances(w.A)["activity"] == 1_000_000
+    client.force_login(w.province)
+    assert client.get(url).status_code == 403
+    client.force_login(w.outsider)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("finance:transfer", args=[w.A.pk])).status_code == 404
