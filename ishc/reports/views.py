@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -250,12 +250,18 @@ def period(request):
         raise Http404 from None
     if not 0 <= quarter <= 4:
         raise Http404
+    scope = scope_of(request.user)
     unit = None
     if request.GET.get("unit"):
         unit = visible_or_404(request.user, Unit.objects.current(), pk=request.GET["unit"])
-    elif not scope_of(request.user).national:
-        # Without a national scope, the report is of the user's own (first) unit.
-        unit = visible(request.user, Unit.objects.current()).order_by("level", "name").first()
+    elif not scope.national:
+        # Without a national scope, the report is of the user's own province or commune.
+        own = (
+            scope.province_ids
+            or scope.commune_ids
+            or set(Club.objects.filter(pk__in=scope.club_ids).values_list("commune_id", flat=True))
+        )
+        unit = Unit.objects.filter(pk__in=own).order_by("name").first()
         if unit is None:
             raise Http404
     clubs = visible(request.user, Club.objects.all())
@@ -282,12 +288,23 @@ def period(request):
             "flows": FLOWS,
             "stocks": STOCKS,
             "money": MONEY,
-            "units": visible(request.user, Unit.objects.current().filter(level=Level.PROVINCE))
-            if scope_of(request.user).national or scope_of(request.user).province_ids
-            else [],
+            "units": _period_units(request.user),
+            "national": scope.national,
             "breadcrumbs": _crumbs((_("Quarterly and yearly reports"), None)),
         },
     )
+
+
+def _period_units(user):
+    """The units a period report can be asked for: provinces, and the communes that have clubs
+    (for a national user only the provinces: a list of 3,321 communes helps nobody)."""
+    units = visible(user, Unit.objects.current())
+    communes = Q(level=Level.COMMUNE, clubs__isnull=False)
+    if not scope_of(user).national:
+        return (
+            units.filter(Q(level=Level.PROVINCE) | communes).distinct().order_by("-level", "name")
+        )
+    return units.filter(level=Level.PROVINCE).order_by("name")
 
 
 def _year(request) -> int:

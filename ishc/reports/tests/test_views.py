@@ -140,6 +140,11 @@ def test_it_aggregates_the_stocks_of_the_last_month(client, world, report, today
     assert data["total"]["members"] == 0  # the year's last month is December
     page = _get(client, world.commune, reverse("reports:period") + "?year=2026&quarter=1")
     assert page.context["unit"] == world.c1
+    page = _get(client, world.province, reverse("reports:period") + "?year=2026&quarter=1")
+    assert page.context["unit"] == world.P
+    assert "Whole country" not in page.content.decode()
+    page = _get(client, world.club, reverse("reports:period") + "?year=2026&quarter=1")
+    assert page.context["unit"] == world.c1
 
 
 def test_it_computes_and_overrides_the_rubric_from_the_pages(client, world):
