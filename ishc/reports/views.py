@@ -70,6 +70,17 @@ def index(request):
         first_submitted_on=Subquery(report.values("first_submitted_on")[:1]),
     )
     totals = reporting_figures(clubs, month)[None]
+    # Per unit one level down: provinces for the nation, communes for a province.
+    scope = scope_of(request.user)
+    by_unit = []
+    if scope.national or scope.province_ids:
+        group_by = "club__province_id" if scope.national else "club__commune_id"
+        figures = reporting_figures(clubs, month, group_by)
+        names = dict(Unit.objects.filter(pk__in=figures).values_list("pk", "name"))
+        by_unit = sorted(
+            ({"name": names.get(k, "—"), **v} for k, v in figures.items()),
+            key=lambda row: row["name"],
+        )
     return render(
         request,
         "reports/index.html",
@@ -78,6 +89,7 @@ def index(request):
             "due": due_date(month),
             "rows": rows,
             "totals": totals,
+            "by_unit": by_unit,
             "statuses": dict(Status.choices),
             "prev": (month - datetime.timedelta(days=1)).replace(day=1),
             "next": (month + datetime.timedelta(days=32)).replace(day=1),
@@ -105,6 +117,7 @@ def club(request, club_id: int):
         {
             "club": club,
             "reports": visible(request.user, club.monthly_reports.all()),
+            "year": _year(request),
             "form": form,
             "breadcrumbs": _crumbs((club.name, None)),
         },
