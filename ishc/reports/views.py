@@ -78,7 +78,11 @@ def index(request):
         figures = reporting_figures(clubs, month, group_by)
         names = dict(Unit.objects.filter(pk__in=figures).values_list("pk", "name"))
         by_unit = sorted(
-            ({"name": names.get(k, "—"), **v} for k, v in figures.items()),
+            # Clubs whose 2025 commune is still to be confirmed have no commune yet.
+            (
+                {"name": names.get(k) or _("Commune not confirmed yet"), **v}
+                for k, v in figures.items()
+            ),
             key=lambda row: row["name"],
         )
     return render(
