@@ -29,11 +29,13 @@ from .forms import (
 from .models import (
     KIND_AREA,
     ActivityArea,
+    ActivityRecord,
     AreaStandard,
     CaredPerson,
     Kind,
     Measure,
     Meeting,
+    Outcome,
     Reading,
     Visit,
     active_on_q,
@@ -99,6 +101,7 @@ def club(request, club_id: int):
             "meetings": meetings,
             "records": records,
             "kinds": Kind.choices,
+            "outcomes": Outcome.choices,
             "can_edit": _can_edit(request, club),
             "breadcrumbs": _crumbs(club),
         },
@@ -261,6 +264,22 @@ def record_new(request, club_id: int, kind: str):
             "breadcrumbs": _crumbs(club, (label, None)),
         },
     )
+
+
+@scoped
+def outcome(request, pk: int):
+    activity = editable_or_404(
+        request.user, ActivityRecord.objects.filter(kind=Kind.ENTITLEMENT), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            services.set_outcome(request.user, activity, request.POST.get("outcome", ""))
+        except ValidationError as e:
+            for msg in e.messages:
+                messages.error(request, msg)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("activities:club", activity.club_id)
 
 
 @scoped
