@@ -167,9 +167,14 @@ class Line:
 
     @property
     def css(self) -> str:
-        return {OK: "band-ok", LOW: "band-bad", HIGH: "band-bad", EMPTY: "band-warn"}.get(
-            self.status, ""
-        )
+        # Bootstrap's contextual table classes: a plain background on a row is hidden by the
+        # table's own cell background.
+        return {
+            OK: "table-success",
+            LOW: "table-danger",
+            HIGH: "table-danger",
+            EMPTY: "table-warning",
+        }.get(self.status, "")
 
 
 LABELS = {

@@ -73,10 +73,12 @@ class ClubForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # A club still to confirm gets its commune on the confirm page, not here.
+        # A club still to confirm gets its commune on the confirm page, not here; a club
+        # board member edits the club's details but cannot move it to another commune.
         pending = self.instance.pk and self.instance.commune_id is None
-        if not pending:
-            self.fields["commune"] = _commune_field(user)
+        commune = _commune_field(user)
+        if not pending and commune.queryset.exists():
+            self.fields["commune"] = commune
             self.fields["commune"].initial = self.instance.commune_id
             self.order_fields(["name", "village", "commune"])
         self.fields["meeting_day"].widget.attrs.update({"min": 1, "max": 31})

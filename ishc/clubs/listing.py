@@ -38,7 +38,9 @@ class UnitFilterMixin(forms.Form):
     """Province and commune filters limited to what the user can see. The commune list is only
     offered once a province is chosen (a country has 3,321 communes)."""
 
-    province = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("Province"))
+    province = forms.ModelChoiceField(
+        Unit.objects.none(), required=False, label=_("Province"), empty_label="—"
+    )
     commune = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("Commune"))
 
     def __init__(self, data, user, **kwargs):

@@ -216,6 +216,8 @@ def likely_duplicates(
 def add_member(user, club: Club, *, joined_on: datetime.date, **fields) -> Member:
     with transaction.atomic():
         member = Member(club=club, **fields)
+        if member.birth_date:
+            member.birth_year = member.birth_date.year
         member.full_clean(
             exclude=["club", "ethnicity", "group", "search_name"], validate_unique=False
         )

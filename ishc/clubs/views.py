@@ -4,6 +4,7 @@ helpers and ishc.accounts.scope."""
 
 import datetime
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -142,6 +143,11 @@ def breadcrumbs(club: Club | None = None, member: Member | None = None, unit=Non
     return crumbs
 
 
+def _filtered(request) -> bool:
+    """Whether filters beyond the search box are set (the filter panel then opens)."""
+    return any(v for k, v in request.GET.items() if k not in ("q", "page", "club", "format"))
+
+
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -177,8 +183,10 @@ def club_list(request, outside: bool = False, pending: bool = False):
             "on": on,
             "outside": outside,
             "pending": pending,
+            "filtered": _filtered(request),
             "query": _query_without_page(request),
             "can_create": _may_create_club(request.user),
+            "can_confirm": scope_of(request.user).can_enter and request.user.role in CONFIRMERS,
             "breadcrumbs": breadcrumbs(
                 unit=form.cleaned_data.get("commune") or form.cleaned_data.get("province")
             )
@@ -231,6 +239,7 @@ def member_list(request):
             "club": club,
             "can_add": club is not None and _may_edit(request.user, club),
             "can_import": scope_of(request.user).can_enter,
+            "filtered": _filtered(request),
             "query": _query_without_page(request),
             "breadcrumbs": breadcrumbs(club) if club else [],
         },
@@ -677,8 +686,13 @@ def _may_import(user, kind: str) -> bool:
 
 
 def _upload_dir() -> Path:
+    """Uploads waiting for confirmation. Ones never confirmed are removed after a day."""
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 24 * 3600
+    for old in path.glob("*.xlsx"):
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     return path
 
 

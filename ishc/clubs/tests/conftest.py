@@ -41,3 +41,9 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads waiting for confirmation go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

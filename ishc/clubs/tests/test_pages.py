@@ -83,12 +83,18 @@ def test_it_filters_clubs_by_unit(client, world):
 
 
 def test_it_pins_the_club_list_queries(client, world, django_assert_max_num_queries):
+    from ishc.clubs.models import Club
+
+    for i in range(6):
+        club = Club.objects.create(
+            name=f"CLB thêm {i}", code=f"T-X{i}", commune=world.c2, province=world.P, cohort="1336"
+        )
+        fill(club, world.kinh, 3)
     fill(world.A, world.kinh, 10)
     client.force_login(world.province)
-    client.get(reverse("clubs:list"))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("clubs:list"))
-    assert response.status_code == 200
+    assert len(response.context["page"]) == 8
 
 
 def test_it_shows_breadcrumbs_to_filtered_lists(client, world):
@@ -113,7 +119,7 @@ def test_it_scopes_the_member_list_and_pages(client, world, day):
 def test_it_pins_the_member_list_queries(client, world, django_assert_max_num_queries):
     fill(world.A, world.kinh, 30)
     client.force_login(world.province)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("clubs:members"))
     assert len(response.context["page"]) == 25
 
@@ -161,3 +167,75 @@ def test_it_refuses_adding_to_a_club_of_another_unit(client, world):
     for user in [world.outsider, world.viewer, world.board]:
         client.force_login(user)
         assert client.get(reverse("clubs:member_add", args=[world.A.pk])).status_code == 404
+
+
+def test_it_scopes_the_regulations_download(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.commune)
+    document = SimpleUploadedFile(
+        "quy-che.pdf", b"%PDF-1.4 quy che", content_type="application/pdf"
+    )
+    response = client.post(
+        reverse("clubs:edit", args=[world.A.pk]),
+        {
+            "name": "CLB A",
+            "commune": world.c1.pk,
+            "cohort": "1336",
+            "regulations_file": document,
+            "regulations_adopted": "2021-02-01",
+        },
+    )
+    assert response.status_code == 302
+    url = reverse("clubs:regulations", args=[world.A.pk])
+    for user, status in [(world.club, 200), (world.viewer, 200), (world.outsider, 404)]:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status, user
+        if status == 200:
+            assert b"".join(response.streaming_content) == b"%PDF-1.4 quy che"
+    assert client.get(reverse("clubs:regulations", args=[world.B.pk])).status_code == 404
+
+
+def test_it_pins_the_club_page_queries(client, world, django_assert_max_num_queries):
+    from ishc.clubs import services
+    from ishc.clubs.models import Position, VolunteerKind
+
+    members = fill(world.A, world.kinh, 12)
+    for i, m in enumerate(members[:4]):
+        services.add_board_term(
+            None,
+            world.A,
+            m,
+            position=Position.AREA,
+            area=f"Lĩnh vực {i}",
+            started_on=datetime.date(2024, 1, 1),
+        )
+        services.save_group(None, world.A, name=f"Tổ {i}", leader=m)
+        services.add_volunteer(
+            None, world.A, m, kind=VolunteerKind.HOME_CARE, started_on=datetime.date(2024, 1, 1)
+        )
+    client.force_login(world.commune)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("clubs:detail", args=[world.A.pk]))
+    assert len(response.context["board"]) == 4
+
+
+def test_it_adds_the_registry_to_the_menu(client, world):
+    client.force_login(world.club)
+    names = [item["name"] for item in client.get(reverse("home")).context["shortcuts"]]
+    assert "clubs:list" in names and "clubs:members" in names
+    assert "clubs:to_confirm" not in names
+    client.force_login(world.province)
+    names = [item["name"] for item in client.get(reverse("home")).context["shortcuts"]]
+    assert {"clubs:outside", "clubs:to_confirm"} <= set(names)
+
+
+def test_it_lets_a_club_board_member_edit_the_club_but_not_move_it(client, world):
+    client.force_login(world.club)
+    url = reverse("clubs:edit", args=[world.A.pk])
+    assert "commune" not in client.get(url).context["form"].fields
+    response = client.post(url, {"name": "CLB A", "cohort": "1336", "meeting_day": "20"})
+    assert response.status_code == 302
+    world.A.refresh_from_db()
+    assert (world.A.meeting_day, world.A.commune) == (20, world.c1)
