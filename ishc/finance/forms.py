@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ishc.clubs.models import LoanMethod, Member
+from ishc.clubs.models import LoanMethod, Member, Membership
 
 from .models import CAPITAL_SOURCES, EXPENSE_CATEGORIES, INCOME_CATEGORIES, EntryKind, FundKind
 
@@ -57,7 +57,9 @@ def apply(form: forms.Form, call):
 
 
 def _member_choices(club):
-    return Member.objects.filter(club=club).order_by("full_name")
+    """Current members only: a loan to, or a fee from, someone who has left is refused anyway."""
+    current = Membership.objects.on(timezone.localdate()).filter(club=club)
+    return Member.objects.filter(pk__in=current.values("member_id")).order_by("full_name")
 
 
 class EntryForm(forms.Form):

@@ -230,7 +230,7 @@ class Loan(models.Model):
         indexes = [models.Index(fields=["club", "status"], name="loan_club_status")]
 
     def __str__(self) -> str:
-        return f"{_('Loan')} #{self.pk} · {self.member}"
+        return _("Loan #%(n)s · %(member)s") % {"n": self.pk, "member": self.member}
 
     @property
     def monthly_rate_percent(self):
