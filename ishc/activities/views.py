@@ -78,7 +78,7 @@ def index(request):
     if len(ids := list(clubs.values_list("pk", flat=True)[:2])) == 1:
         return redirect("activities:club", ids[0])
     month_start = timezone.localdate().replace(day=1)
-    clubs = clubs.annotate(
+    clubs = clubs.order_by("name").annotate(
         meetings_this_month=Count("meetings", filter=Q(meetings__held_on__gte=month_start))
     )
     return render(request, "activities/index.html", {"clubs": clubs})
@@ -87,7 +87,8 @@ def index(request):
 @scoped
 def club(request, club_id: int):
     club = _get_club_for_user(request, club_id)
-    meetings = club.meetings.annotate(
+    # Meta.ordering does not apply to aggregating queries: order explicitly, newest first.
+    meetings = club.meetings.order_by("-held_on").annotate(
         present=Count("attendance", distinct=True),
         measured=Count("readings", filter=Q(readings__systolic__isnull=False), distinct=True),
         flagged=Count("readings", filter=bp_flag_q("readings__"), distinct=True),
@@ -298,6 +299,7 @@ def homecare(request, club_id: int):
     )
     people = (
         club.cared_people.filter(active_on_q(today))
+        .order_by("pk")
         .select_related("member")
         .annotate(visits_month=Count("visits", filter=Q(visits__on__gte=start)))
     )

@@ -185,7 +185,9 @@ def test_it_lists_meetings_without_a_query_per_meeting(
         save_meeting(None, world.A, held_on=datetime.date(2026, month, 3), attendee_ids=[hoa.pk])
     client.force_login(world.club)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("activities:club", args=[world.A.pk])).status_code == 200
+        page = client.get(reverse("activities:club", args=[world.A.pk]))
+    days = [m.held_on for m in page.context["meetings"]]
+    assert days == sorted(days, reverse=True) and len(days) == 9
 
 
 def test_it_names_the_member_in_vietnamese(client, world, settings):
