@@ -190,6 +190,27 @@ def record_activity(user, club: Club, *, kind: str, on: datetime.date, **fields)
     return activity
 
 
+def set_outcome(user, activity: ActivityRecord, outcome: str) -> ActivityRecord:
+    """Follow an entitlement case to its end (the entitlement-support book): in progress, then
+    obtained or not."""
+    if activity.kind != Kind.ENTITLEMENT:
+        raise ValidationError(_("Only entitlement cases have an outcome."))
+    if outcome not in Outcome.values:
+        raise ValidationError(_("Choose the outcome."))
+    with transaction.atomic():
+        before = snapshot(activity, ["outcome"])
+        activity.outcome = outcome
+        activity.save(update_fields=["outcome"])
+        record(
+            user,
+            "activities.activity.outcome",
+            activity,
+            before=before,
+            after=snapshot(activity, ["outcome"]),
+        )
+    return activity
+
+
 def add_home_care_volunteer(user, club: Club, *, member: Member, since: datetime.date):
     """A home-care volunteer is a volunteer role of the clubs app; this refuses a second open
     home-care role for the same member and a date the club cannot have, then hands over."""

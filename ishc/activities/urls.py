@@ -12,6 +12,7 @@ urlpatterns = [
     path("club/<int:club_id>/record/<slug:kind>/", views.record_new, name="record_new"),
     path("club/<int:club_id>/home-care/", views.homecare, name="homecare"),
     path("club/<int:club_id>/home-care/<slug:what>/", views.homecare_add, name="homecare_add"),
+    path("records/<int:pk>/outcome/", views.outcome, name="outcome"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
 ]

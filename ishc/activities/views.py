@@ -29,11 +29,13 @@ from .forms import (
 from .models import (
     KIND_AREA,
     ActivityArea,
+    ActivityRecord,
     AreaStandard,
     CaredPerson,
     Kind,
     Measure,
     Meeting,
+    Outcome,
     Reading,
     Visit,
     active_on_q,
@@ -76,7 +78,7 @@ def index(request):
     if len(ids := list(clubs.values_list("pk", flat=True)[:2])) == 1:
         return redirect("activities:club", ids[0])
     month_start = timezone.localdate().replace(day=1)
-    clubs = clubs.annotate(
+    clubs = clubs.order_by("name").annotate(
         meetings_this_month=Count("meetings", filter=Q(meetings__held_on__gte=month_start))
     )
     return render(request, "activities/index.html", {"clubs": clubs})
@@ -85,7 +87,8 @@ def index(request):
 @scoped
 def club(request, club_id: int):
     club = _get_club_for_user(request, club_id)
-    meetings = club.meetings.annotate(
+    # Meta.ordering does not apply to aggregating queries: order explicitly, newest first.
+    meetings = club.meetings.order_by("-held_on").annotate(
         present=Count("attendance", distinct=True),
         measured=Count("readings", filter=Q(readings__systolic__isnull=False), distinct=True),
         flagged=Count("readings", filter=bp_flag_q("readings__"), distinct=True),
@@ -99,6 +102,7 @@ def club(request, club_id: int):
             "meetings": meetings,
             "records": records,
             "kinds": Kind.choices,
+            "outcomes": Outcome.choices,
             "can_edit": _can_edit(request, club),
             "breadcrumbs": _crumbs(club),
         },
@@ -264,6 +268,22 @@ def record_new(request, club_id: int, kind: str):
 
 
 @scoped
+def outcome(request, pk: int):
+    activity = editable_or_404(
+        request.user, ActivityRecord.objects.filter(kind=Kind.ENTITLEMENT), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            services.set_outcome(request.user, activity, request.POST.get("outcome", ""))
+        except ValidationError as e:
+            for msg in e.messages:
+                messages.error(request, msg)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("activities:club", activity.club_id)
+
+
+@scoped
 def homecare(request, club_id: int):
     """The home-care book: volunteers, people cared for and whether each got the visits the
     standard asks for this month."""
@@ -279,6 +299,7 @@ def homecare(request, club_id: int):
     )
     people = (
         club.cared_people.filter(active_on_q(today))
+        .order_by("pk")
         .select_related("member")
         .annotate(visits_month=Count("visits", filter=Q(visits__on__gte=start)))
     )

@@ -72,7 +72,7 @@ def build(ctx: DemoContext) -> None:
                 continue  # still a draft
             _walk(report, submitter, commune_officer, province_officer, i, len(months), key, rng)
     year = months[-1].year
-    rubric.compute(central, Club.objects.filter(pk__in=[o[k].pk for k in plans]), year)
+    rubric.compute(central, Club.objects.all(), year)
     result = o["club"].rubric_results.filter(year=year).first()
     if result is not None:
         rubric.override(
@@ -102,6 +102,9 @@ def _walk(report, submitter, commune_officer, province_officer, i, n, key, rng) 
         report = transition(province_officer, report, "approve")
         if i < n - 4:
             report = transition(province_officer, report, "lock")
-    at = timezone.make_aware(datetime.datetime.combine(sent, datetime.time(9)))
+    # Started two days before it was sent; each later step two days after the one before.
+    at = timezone.make_aware(
+        datetime.datetime.combine(sent, datetime.time(9))
+    ) - datetime.timedelta(days=2)
     for step, t in enumerate(report.transitions.order_by("pk")):
         Transition.objects.filter(pk=t.pk).update(at=at + datetime.timedelta(days=step * 2))

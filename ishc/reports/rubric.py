@@ -190,9 +190,9 @@ def why_text(row: dict) -> str:
     if "names" in params:
         params["names"] = ", ".join(str(_GROUP_NAMES[n]) for n in params["names"])
     if "list" in params:
+        reached = _("reached")
         params["list"] = "; ".join(
-            f"{m} ({_('reached')} {v})"
-            for m, v in ((Measure(code).label, value) for code, value in params["list"])
+            f"{Measure(code).label} ({reached} {value})" for code, value in params["list"]
         )
     return str(WHY[row["why"]]) % params
 

@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -70,6 +70,21 @@ def index(request):
         first_submitted_on=Subquery(report.values("first_submitted_on")[:1]),
     )
     totals = reporting_figures(clubs, month)[None]
+    # Per unit one level down: provinces for the nation, communes for a province.
+    scope = scope_of(request.user)
+    by_unit = []
+    if scope.national or scope.province_ids:
+        group_by = "club__province_id" if scope.national else "club__commune_id"
+        figures = reporting_figures(clubs, month, group_by)
+        names = dict(Unit.objects.filter(pk__in=figures).values_list("pk", "name"))
+        by_unit = sorted(
+            # Clubs whose 2025 commune is still to be confirmed have no commune yet.
+            (
+                {"name": names.get(k) or _("Commune not confirmed yet"), **v}
+                for k, v in figures.items()
+            ),
+            key=lambda row: row["name"],
+        )
     return render(
         request,
         "reports/index.html",
@@ -78,6 +93,7 @@ def index(request):
             "due": due_date(month),
             "rows": rows,
             "totals": totals,
+            "by_unit": by_unit,
             "statuses": dict(Status.choices),
             "prev": (month - datetime.timedelta(days=1)).replace(day=1),
             "next": (month + datetime.timedelta(days=32)).replace(day=1),
@@ -105,6 +121,7 @@ def club(request, club_id: int):
         {
             "club": club,
             "reports": visible(request.user, club.monthly_reports.all()),
+            "year": _year(request),
             "form": form,
             "breadcrumbs": _crumbs((club.name, None)),
         },
@@ -250,12 +267,18 @@ def period(request):
         raise Http404 from None
     if not 0 <= quarter <= 4:
         raise Http404
+    scope = scope_of(request.user)
     unit = None
     if request.GET.get("unit"):
         unit = visible_or_404(request.user, Unit.objects.current(), pk=request.GET["unit"])
-    elif not scope_of(request.user).national:
-        # Without a national scope, the report is of the user's own (first) unit.
-        unit = visible(request.user, Unit.objects.current()).order_by("level", "name").first()
+    elif not scope.national:
+        # Without a national scope, the report is of the user's own province or commune.
+        own = (
+            scope.province_ids
+            or scope.commune_ids
+            or set(Club.objects.filter(pk__in=scope.club_ids).values_list("commune_id", flat=True))
+        )
+        unit = Unit.objects.filter(pk__in=own).order_by("name").first()
         if unit is None:
             raise Http404
     clubs = visible(request.user, Club.objects.all())
@@ -282,12 +305,23 @@ def period(request):
             "flows": FLOWS,
             "stocks": STOCKS,
             "money": MONEY,
-            "units": visible(request.user, Unit.objects.current().filter(level=Level.PROVINCE))
-            if scope_of(request.user).national or scope_of(request.user).province_ids
-            else [],
+            "units": _period_units(request.user),
+            "national": scope.national,
             "breadcrumbs": _crumbs((_("Quarterly and yearly reports"), None)),
         },
     )
+
+
+def _period_units(user):
+    """The units a period report can be asked for: provinces, and the communes that have clubs
+    (for a national user only the provinces: a list of 3,321 communes helps nobody)."""
+    units = visible(user, Unit.objects.current())
+    communes = Q(level=Level.COMMUNE, clubs__isnull=False)
+    if not scope_of(user).national:
+        return (
+            units.filter(Q(level=Level.PROVINCE) | communes).distinct().order_by("-level", "name")
+        )
+    return units.filter(level=Level.PROVINCE).order_by("name")
 
 
 def _year(request) -> int:

@@ -185,7 +185,9 @@ def test_it_lists_meetings_without_a_query_per_meeting(
         save_meeting(None, world.A, held_on=datetime.date(2026, month, 3), attendee_ids=[hoa.pk])
     client.force_login(world.club)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("activities:club", args=[world.A.pk])).status_code == 200
+        page = client.get(reverse("activities:club", args=[world.A.pk]))
+    days = [m.held_on for m in page.context["meetings"]]
+    assert days == sorted(days, reverse=True) and len(days) == 9
 
 
 def test_it_names_the_member_in_vietnamese(client, world, settings):
@@ -198,3 +200,29 @@ def test_it_names_the_member_in_vietnamese(client, world, settings):
             {"held_on": "2026-03-12", f"sys_{hoa.pk}": "30", f"dia_{hoa.pk}": "20"},
         )
     assert "Nguyễn Thị Hoa: huyết áp tâm thu 30 không thể đúng" in page.content.decode()
+
+
+def test_it_follows_an_entitlement_case_to_its_outcome(client, world):
+    from ishc.activities.services import record_activity
+    from ishc.audit.models import AuditEntry
+
+    hoa = member(world.A, "Nguyễn Thị Hoa")
+    case = record_activity(
+        world.club,
+        world.A,
+        kind="entitlement",
+        on=datetime.date(2026, 3, 2),
+        title="Hồ sơ trợ cấp",
+        member=hoa,
+        entitlement="Trợ cấp xã hội",
+    )
+    assert case.outcome == "pending"
+    url = reverse("activities:outcome", args=[case.pk])
+    for user in (world.viewer, world.outsider):
+        client.force_login(user)
+        assert client.post(url, {"outcome": "obtained"}).status_code == 404
+    client.force_login(world.club)
+    assert client.post(url, {"outcome": "obtained"}).status_code == 302
+    case.refresh_from_db()
+    assert case.outcome == "obtained"
+    assert AuditEntry.objects.filter(action="activities.activity.outcome").count() == 1

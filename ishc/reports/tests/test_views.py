@@ -140,6 +140,11 @@ def test_it_aggregates_the_stocks_of_the_last_month(client, world, report, today
     assert data["total"]["members"] == 0  # the year's last month is December
     page = _get(client, world.commune, reverse("reports:period") + "?year=2026&quarter=1")
     assert page.context["unit"] == world.c1
+    page = _get(client, world.province, reverse("reports:period") + "?year=2026&quarter=1")
+    assert page.context["unit"] == world.P
+    assert "Whole country" not in page.content.decode()
+    page = _get(client, world.club, reverse("reports:period") + "?year=2026&quarter=1")
+    assert page.context["unit"] == world.c1
 
 
 def test_it_computes_and_overrides_the_rubric_from_the_pages(client, world):
@@ -189,3 +194,15 @@ def test_it_speaks_vietnamese_by_default(client, world, report, settings):
         )
     body = page.content.decode()
     assert "không thể duyệt" in body and "Báo cáo tháng" in body
+
+
+def test_it_breaks_completeness_down_one_level(client, world, report, today):
+    transition(world.club, report, "submit")
+    page = _get(client, world.province, reverse("reports:index") + "?month=2026-03")
+    rows = {
+        r["name"]: (r["active_clubs"], r["reported"], r["on_time"]) for r in page.context["by_unit"]
+    }
+    assert rows == {"Xã Ngọc Đường": (1, 1, 1), "Xã Phú Linh": (1, 0, 0)}
+    page = _get(client, world.central, reverse("reports:index") + "?month=2026-03")
+    assert {r["name"] for r in page.context["by_unit"]} == {"Tỉnh Tuyên Quang", "Thành phố Hà Nội"}
+    assert _get(client, world.commune, reverse("reports:index")).context["by_unit"] == []
