@@ -14,9 +14,9 @@ class TargetForm(forms.ModelForm):
     """A target for the nation (central officers only), a province or a commune. The province is
     a short list; the commune is chosen with the commune picker (3,321 of them)."""
 
-    indicator = forms.ChoiceField(label=_("indicator"), choices=())
-    province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
-    commune = CommuneField(label=_("commune"), required=False)
+    indicator = forms.ChoiceField(label=_("Indicator"), choices=())
+    province = forms.ModelChoiceField(label=_("Province"), queryset=None, required=False)
+    commune = CommuneField(label=_("Commune"), required=False)
 
     class Meta:
         model = Target
