@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "ishc.accounts",
     "ishc.audit",
     "ishc.clubs",
+    "ishc.indicators",
+    "ishc.finance",
+    "ishc.activities",
+    "ishc.reports",
     "ishc.board",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -162,6 +166,36 @@ ISHC = {
     "OLDER_BAND": (60, 70),
     "YOUNGER_BAND": (30, 40),
     "IMPORT_MAX_ROWS": envint("ISHC_IMPORT_MAX_ROWS", 20000),
+    # Health checks at the monthly meeting: readings at or above these are listed for follow-up;
+    # readings outside the plausible ranges are refused as typing mistakes.
+    "BP_SYSTOLIC_HIGH": envint("ISHC_BP_SYSTOLIC_HIGH", 140),
+    "BP_DIASTOLIC_HIGH": envint("ISHC_BP_DIASTOLIC_HIGH", 90),
+    "BP_SYSTOLIC_RANGE": (60, 260),
+    "BP_DIASTOLIC_RANGE": (30, 160),
+    "WEIGHT_RANGE_KG": (20, 200),
+    # Monthly reports are due on this day of the following month.
+    "REPORT_DUE_DAY": envint("ISHC_REPORT_DUE_DAY", 5),
+    # Rubric "carries out all activities and is well managed": grade by the share of criteria
+    # met (at least this share for each grade, best first), and the grades that count as "well
+    # managed" in the indicator.
+    "RUBRIC_GRADES": (("good", 0.85), ("fair", 0.65), ("average", 0.45), ("weak", 0.0)),
+    "RUBRIC_WELL_MANAGED": ("good", "fair"),
+    # Months of a year in which a monthly standard must be met to count as met for the year.
+    "MONTHS_FOR_YEAR": 10,
+    # Dashboards reuse computed indicators until the next audited change (ishc.indicators.cache);
+    # 0 turns that off.
+    "DASHBOARD_CACHE_SECONDS": envint("ISHC_DASHBOARD_CACHE_SECONDS", 600),
+    # Programme phases (first and last year): "members who borrowed during the phase" counts
+    # from the first day of the phase holding the year assessed.
+    "PHASES": ((2016, 2020), (2021, 2025), (2026, 2030), (2031, 2035)),
+    # Club funds: a loan's annual rate above this ceiling (%) is refused; arrears buckets are the
+    # upper bounds (days) of each bucket, the last bucket being "more than the last bound".
+    "LOAN_MAX_ANNUAL_RATE": envint("ISHC_LOAN_MAX_ANNUAL_RATE", 24),
+    "ARREARS_BUCKETS": (30, 60, 90),
+    # Which fund loan interest lands in: the domain keeps it for the club's activities.
+    "LOAN_INTEREST_FUND": os.getenv("ISHC_LOAN_INTEREST_FUND", "activity"),
+    # Default monthly member fee on the collection sheet (VND); the treasurer can type another.
+    "MEMBER_FEE": envint("ISHC_MEMBER_FEE", 5000),
 }
 
 LOGGING = {

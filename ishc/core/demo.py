@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 DEMO_STEPS = [
     "ishc.clubs.demo",
     "ishc.accounts.demo",
+    "ishc.finance.demo",
+    "ishc.activities.demo",
+    "ishc.reports.demo",
     "ishc.board.demo",
+    "ishc.indicators.demo",
+    # Reports freeze fund and loan figures on submission, so they come after the funds.
 ]
 
 DEMO_PASSWORD = "ishc-demo-2026"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivitiesConfig(AppConfig):
+    name = "ishc.activities"
+    verbose_name = _("Activities")
+
+    def ready(self):
+        from ishc.accounts.navigation import ALL, MENU, MenuItem
+
+        MENU.append(
+            MenuItem("activities:index", _("Meetings and activities"), "calendar-check", ALL)
+        )

@@ -1,0 +1,36 @@
+"""Read-only admin for the funds: entries and schedules are immutable, and every change to a loan
+goes through ishc.finance.services (which checks cash, locks rows and audits)."""
+
+from django.contrib import admin
+
+from .models import CollectionSheet, Entry, Fund, Instalment, Loan, Reschedule, WriteOff
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "date", "club", "fund", "kind", "category", "amount", "principal", "loan"]
+    list_filter = ["kind", "fund__kind"]
+    search_fields = ["voucher", "note", "club__name", "member__full_name"]
+    date_hierarchy = "date"
+
+
+@admin.register(Loan)
+class LoanAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "club", "member", "amount", "months", "annual_rate", "method", "status"]
+    list_filter = ["status", "method"]
+    search_fields = ["member__full_name", "club__name"]
+
+
+for model in (Fund, Instalment, Reschedule, WriteOff, CollectionSheet):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -1,0 +1,214 @@
+"""Fund and loan figures for reports and dashboards, aggregated in SQL.
+
+Every function takes the clubs (a Club queryset or a Q on Club), a date or period, and
+`group_by`: "club_id", "club__commune_id", "club__province_id" or None (one national row). It
+returns a list of dicts, one per group, each with "key" (the group's id, or None). The number of
+queries is fixed (it never grows with the number of clubs); ratios are returned as numerator and
+denominator so that callers roll them up by summing (never by averaging percentages).
+
+Money figures come from ishc.finance.ledger's definitions: balance = Σ entry amounts, outstanding
+= Σ entry principal effects, arrears from the schedule in force.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from ishc.clubs.models import Club
+
+from . import ledger
+from .models import Entry, EntryKind, FundKind, Instalment, Loan
+
+GROUPS = ("club_id", "club__commune_id", "club__province_id", None)
+
+
+def _clubs(clubs: QuerySet | Q) -> QuerySet:
+    if isinstance(clubs, Q):
+        return Club.objects.filter(clubs)
+    return clubs
+
+
+def _club_lookup(group_by: str | None) -> str | None:
+    """The same grouping seen from the Club model itself."""
+    if group_by is None:
+        return None
+    if group_by == "club_id":
+        return "id"
+    return group_by.removeprefix("club__")
+
+
+def _grouped(qs: QuerySet, group_by: str | None, prefix: str = "", **aggregates) -> dict:
+    """{key: {name: value}} for an aggregate query grouped by `prefix + group_by`."""
+    if group_by is None:
+        row = qs.aggregate(**aggregates)
+        return {None: row}
+    lookup = prefix + group_by
+    rows = qs.order_by().values(lookup).annotate(**aggregates)
+    return {row.pop(lookup): row for row in rows}
+
+
+def _sum(field: str, condition: Q) -> Coalesce:
+    return Coalesce(Sum(field, filter=condition), Value(0), output_field=BigIntegerField())
+
+
+def _check(group_by):
+    if group_by not in GROUPS:
+        raise ValueError(f"group_by must be one of {GROUPS}")
+
+
+def fund_figures(clubs: QuerySet | Q, on: datetime.date, group_by: str | None) -> list[dict]:
+    """key, clubs (count), igf_balance, activity_balance, igf_capital_received,
+    activity_capital_received, clubs_with_igf, clubs_with_activity_fund, clubs_with_both_funds.
+
+    A fund "exists" on `on` when it has at least one entry dated on or before `on`. Three queries.
+    """
+    _check(group_by)
+    clubs = _clubs(clubs)
+    club_lookup = _club_lookup(group_by)
+
+    def has(kind):
+        return Exists(Entry.objects.filter(club=OuterRef("pk"), fund__kind=kind, date__lte=on))
+
+    flagged = clubs.annotate(has_igf=has(FundKind.IGF), has_act=has(FundKind.ACTIVITY))
+    one = Value(1)
+    counts = _grouped(
+        flagged,
+        club_lookup,
+        clubs=Count("pk"),
+        clubs_with_igf=Count("pk", filter=Q(has_igf=True)),
+        clubs_with_activity_fund=Count("pk", filter=Q(has_act=True)),
+        clubs_with_both_funds=Count(
+            Case(When(Q(has_igf=True) & Q(has_act=True), then=one), output_field=IntegerField())
+        ),
+    )
+    entries = Entry.objects.filter(club__in=clubs.values("pk"), date__lte=on)
+    igf, act = Q(fund__kind=FundKind.IGF), Q(fund__kind=FundKind.ACTIVITY)
+    capital = Q(kind=EntryKind.CAPITAL)
+    sums = _grouped(
+        entries,
+        group_by,
+        igf_balance=_sum("amount", igf),
+        activity_balance=_sum("amount", act),
+        igf_capital_received=_sum("amount", igf & capital),
+        activity_capital_received=_sum("amount", act & capital),
+    )
+    empty = dict.fromkeys(
+        ["igf_balance", "activity_balance", "igf_capital_received", "activity_capital_received"], 0
+    )
+    return [
+        {"key": key, **row, **sums.get(key, empty)}
+        for key, row in sorted(counts.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+    ]
+
+
+def loan_figures(
+    clubs: QuerySet | Q,
+    start: datetime.date,
+    end: datetime.date,
+    on: datetime.date,
+    group_by: str | None,
+) -> list[dict]:
+    """key, loans_disbursed (count), amount_disbursed, principal_repaid, interest_received (all in
+    [start, end]); outstanding_principal and par30_principal (on `on`); borrowers (distinct members
+    who received a disbursement in [start, end]); instalments_due (instalments of the schedule in
+    force falling due in [start, end] while principal was still outstanding) and
+    instalments_paid_on_time (of those, paid in full by their due date). Four queries.
+    """
+    _check(group_by)
+    clubs = _clubs(clubs)
+    club_ids = clubs.values("pk")
+    keys = _grouped(clubs, _club_lookup(group_by), clubs=Count("pk"))
+
+    period = Q(date__gte=start, date__lte=end)
+    disbursement = Q(kind=EntryKind.DISBURSEMENT) & period
+    entries = Entry.objects.filter(club__in=club_ids, date__lte=max(end, on))
+    flows = _grouped(
+        entries,
+        group_by,
+        # A reversed disbursement counts −1, so a corrected mistake leaves no loan behind.
+        loans_disbursed=Coalesce(
+            Sum(
+                Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1)),
+                filter=disbursement,
+            ),
+            Value(0),
+        ),
+        amount_disbursed=_sum("principal", disbursement),
+        principal_repaid=_sum("amount", Q(kind=EntryKind.PRINCIPAL) & period),
+        interest_received=_sum("amount", Q(kind=EntryKind.INTEREST) & period),
+        outstanding_principal=_sum("principal", Q(loan__isnull=False, date__lte=on)),
+        borrowers=Count(
+            "member",
+            distinct=True,
+            filter=disbursement & Q(reverses__isnull=True, reversed_by__isnull=True),
+        ),
+    )
+
+    loans = ledger.with_figures(Loan.objects.filter(club__in=club_ids), on)
+    par = _grouped(loans, group_by, par30_principal=ledger.par_expr(on, 30))
+
+    paid_by_due = ledger._sum_subquery(
+        Entry.objects.filter(
+            loan=OuterRef("loan_id"), kind__in=ledger.PAID_KINDS, date__lte=OuterRef("due_date")
+        ),
+        "loan",
+        "amount",
+    )
+    outstanding_before = ledger._sum_subquery(
+        Entry.objects.filter(loan=OuterRef("loan_id"), date__lt=OuterRef("due_date")),
+        "loan",
+        "principal",
+    )
+    instalments = (
+        Instalment.objects.filter(
+            loan__club__in=club_ids,
+            version=F("loan__schedule_version"),
+            no__gte=1,
+            due_date__gte=start,
+            due_date__lte=end,
+        )
+        .annotate(paid_by_due=paid_by_due, outstanding_before=outstanding_before)
+        .filter(outstanding_before__gt=0)
+    )
+    on_time = _grouped(
+        instalments,
+        group_by,
+        prefix="loan__",
+        instalments_due=Count("pk"),
+        instalments_paid_on_time=Count("pk", filter=Q(cum_total__lte=F("paid_by_due"))),
+    )
+
+    zero_flows = dict.fromkeys(
+        [
+            "loans_disbursed",
+            "amount_disbursed",
+            "principal_repaid",
+            "interest_received",
+            "outstanding_principal",
+            "borrowers",
+        ],
+        0,
+    )
+    rows = []
+    for key in sorted(keys, key=lambda k: (k is None, k or 0)):
+        row = {"key": key, **zero_flows, **flows.get(key, {})}
+        row["par30_principal"] = par.get(key, {}).get("par30_principal", 0)
+        row.update(on_time.get(key, {"instalments_due": 0, "instalments_paid_on_time": 0}))
+        rows.append(row)
+    return rows

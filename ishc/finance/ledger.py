@@ -1,0 +1,235 @@
+"""Every money figure, derived from immutable entries. Nothing here writes.
+
+One module, so that "how is this figure computed?" has one answer:
+
+- fund balance on a date = Σ entry.amount of the fund up to that date;
+- a loan's outstanding principal = Σ entry.principal of the loan (disbursed − principal repaid −
+  written off, reversals netting out);
+- interest due on a date = scheduled interest due by then − interest paid;
+- arrears: the oldest instalment of the schedule in force whose running total (principal +
+  interest) exceeds what the member has paid by that date; days overdue = date − its due date,
+  counted only while principal is outstanding (a repaid or written-off loan has no arrears).
+
+The per-loan figures are SQL expressions (subqueries) so that lists, arrears reports and the
+figures API aggregate them in the database instead of looping over loans in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from .models import Entry, EntryKind, Fund, FundKind, Instalment, Loan
+
+PAID_KINDS = (EntryKind.PRINCIPAL, EntryKind.INTEREST)
+
+
+def _sum_subquery(qs: QuerySet, group: str, field: str) -> Coalesce:
+    """Σ field over qs (already correlated to the outer row), 0 when there is no row."""
+    total = qs.order_by().values(group).annotate(s=Sum(field)).values("s")[:1]
+    return Coalesce(Subquery(total, output_field=BigIntegerField()), Value(0))
+
+
+def balance(fund: Fund, on: datetime.date | None = None) -> int:
+    qs = fund.entries.all()
+    if on is not None:
+        qs = qs.filter(date__lte=on)
+    return qs.aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+
+
+def club_balances(club, on: datetime.date | None = None) -> dict[str, int]:
+    """{"igf": …, "activity": …} in one query."""
+    qs = Entry.objects.filter(club=club)
+    if on is not None:
+        qs = qs.filter(date__lte=on)
+    sums = qs.aggregate(
+        **{kind: Coalesce(Sum("amount", filter=Q(fund__kind=kind)), 0) for kind in FundKind.values}
+    )
+    return sums
+
+
+def loan_entries(on: datetime.date | None, loan_ref="pk") -> QuerySet:
+    qs = Entry.objects.filter(loan=OuterRef(loan_ref))
+    return qs.filter(date__lte=on) if on is not None else qs
+
+
+def with_figures(loans: QuerySet, on: datetime.date) -> QuerySet:
+    """Loans annotated with their figures on `on`:
+
+    disbursed, principal_repaid, written_off, outstanding, interest_paid, paid_total,
+    interest_scheduled (due by `on` in the schedule in force), oldest_unpaid_due (None when
+    nothing is late or nothing is outstanding).
+    """
+    entries = loan_entries(on)
+    loans = loans.annotate(
+        disbursed=_sum_subquery(entries.filter(kind=EntryKind.DISBURSEMENT), "loan", "principal"),
+        principal_repaid=_sum_subquery(entries.filter(kind=EntryKind.PRINCIPAL), "loan", "amount"),
+        written_off=_sum_subquery(entries.filter(kind=EntryKind.WRITE_OFF), "loan", "principal"),
+        outstanding=_sum_subquery(entries, "loan", "principal"),
+        interest_paid=_sum_subquery(entries.filter(kind=EntryKind.INTEREST), "loan", "amount"),
+        paid_total=_sum_subquery(entries.filter(kind__in=PAID_KINDS), "loan", "amount"),
+        interest_scheduled=_sum_subquery(
+            Instalment.objects.filter(
+                loan=OuterRef("pk"), version=OuterRef("schedule_version"), due_date__lte=on
+            ),
+            "loan",
+            "interest",
+        ),
+    )
+    oldest = _oldest_unpaid(on).values("due_date")[:1]
+    return loans.annotate(
+        oldest_unpaid_due=Case(When(outstanding__gt=0, then=Subquery(oldest)), default=None)
+    )
+
+
+def _oldest_unpaid(on: datetime.date) -> QuerySet:
+    """The schedule lines of the outer loan that are due by `on` and not covered by what was
+    paid, oldest first (the outer query must annotate paid_total)."""
+    return Instalment.objects.filter(
+        loan=OuterRef("pk"),
+        version=OuterRef("schedule_version"),
+        due_date__lte=on,
+        cum_total__gt=OuterRef("paid_total"),
+    ).order_by("due_date", "no")
+
+
+def bucket_bounds() -> tuple[int, ...]:
+    return tuple(settings.ISHC["ARREARS_BUCKETS"])
+
+
+def bucket_labels() -> list[str]:
+    """ "1–30", "31–60", "61–90", "> 90" from the configured bounds."""
+    bounds = bucket_bounds()
+    labels, low = [], 1
+    for high in bounds:
+        labels.append(f"{low}–{high}")
+        low = high + 1
+    labels.append(f"> {bounds[-1]}")
+    return labels
+
+
+def bucket_expr(on: datetime.date) -> Case:
+    """The arrears bucket as an index (0 = not late, 1 = first bucket …), in SQL.
+
+    Computed inside one subquery on the oldest unpaid line rather than from the
+    oldest_unpaid_due annotation: SQL cannot reuse an alias of the same SELECT, so each WHEN on
+    the annotation would repeat the whole subquery (five times with four buckets). Comparing a
+    date with `on` minus each bound works the same on SQLite and PostgreSQL."""
+    whens = [
+        When(due_date__gte=on - datetime.timedelta(days=bound), then=Value(i))
+        for i, bound in enumerate(bucket_bounds(), start=1)
+    ]
+    line_bucket = Case(*whens, default=Value(len(bucket_bounds()) + 1))
+    first = _oldest_unpaid(on).annotate(b=line_bucket).values("b")[:1]
+    return Case(
+        When(outstanding__gt=0, then=Coalesce(Subquery(first), Value(0))),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def with_arrears(loans: QuerySet, on: datetime.date) -> QuerySet:
+    return with_figures(loans, on).annotate(bucket=bucket_expr(on))
+
+
+def par_expr(on: datetime.date, days: int = 30) -> Sum:
+    """Outstanding principal of loans more than `days` overdue (an aggregate over with_figures)."""
+    cutoff = on - datetime.timedelta(days=days)
+    return Coalesce(
+        Sum(Case(When(oldest_unpaid_due__lt=cutoff, then=F("outstanding")), default=Value(0))),
+        Value(0),
+    )
+
+
+@dataclass(frozen=True)
+class LoanState:
+    """One loan's figures on a date, for the loan page and the repayment service."""
+
+    on: datetime.date
+    disbursed: int
+    principal_repaid: int
+    written_off: int
+    outstanding: int
+    interest_paid: int
+    paid_total: int  # principal and interest paid by `on`
+    interest_due: int
+    arrears_due: int  # principal and interest scheduled by `on` and not yet paid
+    oldest_unpaid_due: datetime.date | None
+
+    @property
+    def days_overdue(self) -> int:
+        if self.oldest_unpaid_due is None:
+            return 0
+        return (self.on - self.oldest_unpaid_due).days
+
+    @property
+    def payoff(self) -> int:
+        """The most the member may pay today: interest due plus all outstanding principal."""
+        return self.interest_due + self.outstanding
+
+
+def loan_state(loan: Loan, on: datetime.date) -> LoanState:
+    row = with_figures(Loan.objects.filter(pk=loan.pk), on).values(
+        "disbursed",
+        "principal_repaid",
+        "written_off",
+        "outstanding",
+        "interest_paid",
+        "paid_total",
+        "interest_scheduled",
+        "oldest_unpaid_due",
+    )[0]
+    due_total = (
+        Instalment.objects.filter(loan=loan, version=loan.schedule_version, due_date__lte=on)
+        .order_by("-no")
+        .values_list("cum_total", flat=True)
+        .first()
+    ) or 0
+    return LoanState(
+        on=on,
+        disbursed=row["disbursed"],
+        principal_repaid=row["principal_repaid"],
+        written_off=-row["written_off"],
+        outstanding=row["outstanding"],
+        interest_paid=row["interest_paid"],
+        paid_total=row["paid_total"],
+        interest_due=max(0, row["interest_scheduled"] - row["interest_paid"])
+        if row["outstanding"] > 0
+        else 0,
+        arrears_due=max(0, due_total - row["paid_total"]) if row["outstanding"] > 0 else 0,
+        oldest_unpaid_due=row["oldest_unpaid_due"],
+    )
+
+
+def due_by(loans: QuerySet, on: datetime.date) -> QuerySet:
+    """Loans annotated with `amount_due`: what is scheduled up to `on` and not yet paid (arrears
+    plus this period's instalment), for the collection sheet."""
+    last_cum = (
+        Instalment.objects.filter(
+            loan=OuterRef("pk"), version=OuterRef("schedule_version"), due_date__lte=on
+        )
+        .order_by("-no")
+        .values("cum_total")[:1]
+    )
+    entries = loan_entries(on)
+    return loans.annotate(
+        outstanding=_sum_subquery(entries, "loan", "principal"),
+        paid_total=_sum_subquery(entries.filter(kind__in=PAID_KINDS), "loan", "amount"),
+        scheduled_total=Coalesce(Subquery(last_cum, output_field=BigIntegerField()), Value(0)),
+    )

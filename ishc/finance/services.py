@@ -1,0 +1,798 @@
+"""Every write to the club funds: entries, loans, write-offs and collection sheets.
+
+Each function validates everything first, then writes inside one transaction, with the fund or
+loan row locked (select_for_update) while the balance or outstanding amount is checked, so that
+two treasurers pressing "save" at the same moment can neither overdraw a fund nor post the same
+repayment twice. Each writes its audit entry in the same transaction. Figures are read through
+ishc.finance.ledger only. Bad input raises ValidationError with a translated message, and then
+nothing has been written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from ishc.accounts.models import Role
+from ishc.audit.services import record, snapshot
+from ishc.clubs.models import Club, Member, Membership
+
+from . import ledger
+from .models import (
+    CAPITAL_SOURCES,
+    EXPENSE_CATEGORIES,
+    INCOME_CATEGORIES,
+    Category,
+    CollectionSheet,
+    Entry,
+    EntryKind,
+    Fund,
+    FundKind,
+    Instalment,
+    Loan,
+    LoanStatus,
+    Reschedule,
+    WriteOff,
+    WriteOffStatus,
+)
+from .schedule import METHODS, build_schedule
+
+# Roles that may decide a write-off (the checker); a club board member may only ask for one.
+WRITE_OFF_CHECKERS = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE, Role.COMMUNE}
+
+
+def _d(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _vnd(value: int) -> str:
+    return f"{number_format(value, 0, force_grouping=True)} ₫"
+
+
+_GROUPED = re.compile(r"-?\d{1,3}([.,\s]\d{3})+")
+
+
+def check_amount(amount, field_name: str = "amount") -> int:
+    """A whole, positive number of dong; "1.5", 0, −3 and "abc" are refused."""
+    if isinstance(amount, bool):
+        amount = None
+    if isinstance(amount, str):
+        text = amount.strip()
+        # Thousands separators as people type them ("1.500.000", "1,500,000", "1 500 000") are
+        # fine; "1.5" or "1,5" is a fraction of a dong and refused.
+        if _GROUPED.fullmatch(text):
+            text = re.sub(r"[.,\s]", "", text)
+        try:
+            amount = Decimal(text.replace(",", ".")) if text else None
+        except InvalidOperation:
+            amount = None
+    if isinstance(amount, (float, Decimal)) and amount == int(amount):
+        amount = int(amount)
+    if not isinstance(amount, int):
+        raise ValidationError({field_name: _("Enter a whole number of dong, without decimals.")})
+    if amount <= 0:
+        raise ValidationError({field_name: _("The amount must be more than zero.")})
+    return amount
+
+
+def check_date(club: Club, day: datetime.date, field_name: str = "date") -> datetime.date:
+    if day > timezone.localdate():
+        raise ValidationError({field_name: _("The date cannot be in the future.")})
+    if club.founded_on and day < club.founded_on:
+        raise ValidationError(
+            {
+                field_name: _("The date cannot be before the club was founded (%(d)s).")
+                % {"d": _d(club.founded_on)}
+            }
+        )
+    return day
+
+
+def fund_of(club: Club, kind: str) -> Fund:
+    fund, _created = Fund.objects.get_or_create(club=club, kind=kind)
+    return fund
+
+
+def _locked_fund(club: Club, kind: str) -> Fund:
+    fund_of(club, kind)
+    return Fund.objects.select_for_update().get(club=club, kind=kind)
+
+
+def _check_cash(fund: Fund, outflow: int, on: datetime.date) -> None:
+    """Refuse an outflow the fund cannot pay on `on` — nor on any later date already booked, so
+    that a back-dated expense cannot make a later day's balance negative. The caller holds the
+    fund's row lock."""
+    low = ledger.balance(fund, on)
+    running = low
+    later = fund.entries.filter(date__gt=on).order_by("date", "pk").values_list("amount", flat=True)
+    for amount in later:
+        running += amount
+        low = min(low, running)
+    if outflow > low:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The %(fund)s has only %(cash)s in cash on %(d)s: "
+                    "%(amount)s cannot be paid out."
+                )
+                % {
+                    "fund": fund.get_kind_display(),
+                    "cash": _vnd(max(low, 0)),
+                    "d": _d(on),
+                    "amount": _vnd(outflow),
+                }
+            }
+        )
+
+
+def _post(user, fund: Fund, **fields) -> Entry:
+    entry = Entry(fund=fund, club_id=fund.club_id, recorded_by=user if _real(user) else None)
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.save()
+    return entry
+
+
+def _real(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+_KIND_CATEGORIES = {
+    EntryKind.CAPITAL: CAPITAL_SOURCES,
+    EntryKind.INCOME: INCOME_CATEGORIES,
+    EntryKind.EXPENSE: EXPENSE_CATEGORIES,
+}
+
+
+def record_entry(
+    user,
+    club: Club,
+    *,
+    fund_kind: str,
+    kind: str,
+    amount,
+    date: datetime.date,
+    category: str,
+    member: Member | None = None,
+    counterpart: str = "",
+    voucher: str = "",
+    note: str = "",
+) -> Entry:
+    """Capital received, other income or an expense, in one of the club's funds."""
+    amount = check_amount(amount)
+    check_date(club, date)
+    if fund_kind not in FundKind.values:
+        raise ValidationError({"fund": _("Choose a fund.")})
+    if kind not in _KIND_CATEGORIES:
+        raise ValidationError({"kind": _("Choose capital, income or expense.")})
+    if category not in _KIND_CATEGORIES[kind]:
+        raise ValidationError({"category": _("Choose a category that fits this kind of entry.")})
+    if member is not None and member.club_id != club.pk:
+        raise ValidationError({"member": _("This person is not a member of the club.")})
+    with transaction.atomic():
+        fund = _locked_fund(club, fund_kind)
+        if kind == EntryKind.EXPENSE:
+            _check_cash(fund, amount, date)
+        entry = _post(
+            user,
+            fund,
+            date=date,
+            kind=kind,
+            category=category,
+            amount=-amount if kind == EntryKind.EXPENSE else amount,
+            member=member,
+            counterpart=counterpart,
+            voucher=voucher,
+            note=note,
+        )
+        record(user, "finance.entry.recorded", entry, after=snapshot(entry))
+        return entry
+
+
+def transfer(
+    user, club: Club, *, from_fund: str, amount, date: datetime.date, voucher="", note=""
+) -> tuple[Entry, Entry]:
+    """Move cash between the club's two funds: an entry out of one and an entry into the other."""
+    amount = check_amount(amount)
+    check_date(club, date)
+    to_fund = FundKind.ACTIVITY if from_fund == FundKind.IGF else FundKind.IGF
+    with transaction.atomic():
+        # Always lock in the same order (IGF, then Activity) so two transfers cannot deadlock.
+        funds = {k: _locked_fund(club, k) for k in (FundKind.IGF, FundKind.ACTIVITY)}
+        _check_cash(funds[from_fund], amount, date)
+        common = {"date": date, "voucher": voucher, "note": note}
+        out = _post(user, funds[from_fund], kind=EntryKind.TRANSFER_OUT, amount=-amount, **common)
+        into = _post(user, funds[to_fund], kind=EntryKind.TRANSFER_IN, amount=amount, **common)
+        record(user, "finance.entry.transfer", out, data={"in": into.pk, "amount": amount})
+        return out, into
+
+
+def reverse_entry(user, entry: Entry, *, date: datetime.date, reason: str) -> Entry:
+    """Correct a mistake: a new entry of the same kind with the opposite amounts. The original
+    stays in the books, and both show there."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is reversed.")})
+    club = entry.club
+    check_date(club, date)
+    if entry.reverses_id or Entry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry is a reversal or has already been reversed."))
+    if entry.kind in (EntryKind.WRITE_OFF, EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT):
+        raise ValidationError(
+            _("Write-offs and transfers are corrected by a new write-off decision or transfer.")
+        )
+    if entry.sheet_id:
+        raise ValidationError(
+            _("Entries of a collection sheet are corrected with a new entry, not a reversal.")
+        )
+    if date < entry.date:
+        raise ValidationError({"date": _("A reversal cannot be dated before the entry.")})
+    with transaction.atomic():
+        loan = Loan.objects.select_for_update().get(pk=entry.loan_id) if entry.loan_id else None
+        if loan is not None:
+            last = loan.entries.aggregate(m=Max("date"))["m"]
+            if last and date < last:
+                raise ValidationError(
+                    {
+                        "date": _("Date it on or after the loan's last entry (%(d)s).")
+                        % {"d": _d(last)}
+                    }
+                )
+            live = loan.entries.exclude(pk=entry.pk).filter(
+                reverses__isnull=True, reversed_by__isnull=True
+            )
+            if entry.kind == EntryKind.DISBURSEMENT and live.exists():
+                raise ValidationError(
+                    _("A disbursement can only be reversed before anything else is recorded.")
+                )
+        fund = Fund.objects.select_for_update().get(pk=entry.fund_id)
+        if entry.amount > 0:
+            _check_cash(fund, entry.amount, date)
+        reversal = _post(
+            user,
+            fund,
+            date=date,
+            kind=entry.kind,
+            category=entry.category,
+            amount=-entry.amount,
+            principal=-entry.principal,
+            loan_id=entry.loan_id,
+            member_id=entry.member_id,
+            counterpart=entry.counterpart,
+            voucher=entry.voucher,
+            note=reason[:300],
+            reverses=entry,
+        )
+        if loan is not None:
+            before = snapshot(loan)
+            outstanding = ledger.loan_state(loan, date).outstanding
+            if entry.kind == EntryKind.DISBURSEMENT:
+                loan.status, loan.disbursed_on = LoanStatus.APPROVED, None
+            elif loan.status == LoanStatus.CLOSED and outstanding > 0:
+                loan.status, loan.closed_on = LoanStatus.ACTIVE, None
+            loan.save()
+            record(user, "finance.loan.entry_reversed", loan, before=before, after=snapshot(loan))
+        record(
+            user, "finance.entry.reversed", reversal, data={"reverses": entry.pk, "reason": reason}
+        )
+        return reversal
+
+
+# Loans ----------------------------------------------------------------------------------------
+
+
+def check_rate(annual_rate) -> Decimal:
+    try:
+        rate = Decimal(str(annual_rate))
+    except InvalidOperation:
+        raise ValidationError({"annual_rate": _("Enter the rate as a number.")}) from None
+    if rate < 0:
+        raise ValidationError({"annual_rate": _("The rate cannot be negative.")})
+    ceiling = Decimal(settings.ISHC["LOAN_MAX_ANNUAL_RATE"])
+    if rate > ceiling:
+        raise ValidationError(
+            {
+                "annual_rate": _(
+                    "The rate is above the ceiling of %(c)s %% a year (%(m)s %% a month)."
+                )
+                % {"c": ceiling, "m": (ceiling / 12).normalize()}
+            }
+        )
+    return rate
+
+
+def is_current_member(member: Member, club: Club, on: datetime.date) -> bool:
+    return Membership.objects.on(on).filter(member=member, club=club).exists()
+
+
+def apply_loan(
+    user,
+    club: Club,
+    *,
+    member: Member,
+    amount,
+    purpose: str,
+    applied_on: datetime.date,
+    months: int | None = None,
+    annual_rate=None,
+    method: str | None = None,
+) -> Loan:
+    """A member's application. Term, rate and method default to the club's regulations."""
+    amount = check_amount(amount)
+    check_date(club, applied_on, "applied_on")
+    months = months or club.loan_max_months
+    if annual_rate in (None, ""):
+        annual_rate = Decimal(str(club.loan_monthly_rate or 0)) * 12
+    method = method or club.loan_method
+    errors = {}
+    if member.club_id != club.pk or not is_current_member(member, club, applied_on):
+        errors["member"] = _("This person is not a current member of the club.")
+    if not months or months < 1 or months > 120:
+        errors["months"] = _("Enter a term between 1 and 120 months.")
+    if method not in METHODS:
+        errors["method"] = _("Choose a repayment method.")
+    if club.loan_max_amount and amount > club.loan_max_amount:
+        errors["amount"] = _("The club's regulations allow at most %(max)s per loan.") % {
+            "max": _vnd(club.loan_max_amount)
+        }
+    if not (purpose or "").strip():
+        errors["purpose"] = _("Say what the loan is for.")
+    if errors:
+        raise ValidationError(errors)
+    rate = check_rate(annual_rate)
+    with transaction.atomic():
+        loan = Loan.objects.create(
+            club=club,
+            member=member,
+            amount=amount,
+            purpose=purpose.strip(),
+            months=months,
+            annual_rate=rate,
+            method=method,
+            applied_on=applied_on,
+            applied_by=user if _real(user) else None,
+        )
+        record(user, "finance.loan.applied", loan, after=snapshot(loan))
+        return loan
+
+
+def _locked_loan(loan: Loan) -> Loan:
+    return Loan.objects.select_for_update().select_related("club", "member").get(pk=loan.pk)
+
+
+def approve_loan(user, loan: Loan, *, on: datetime.date, meeting: str) -> Loan:
+    with transaction.atomic():
+        loan = _locked_loan(loan)
+        if loan.status != LoanStatus.APPLIED:
+            raise ValidationError(_("Only an application waiting for a decision can be approved."))
+        check_date(loan.club, on, "on")
+        if on < loan.applied_on:
+            raise ValidationError({"on": _("The approval cannot be dated before the application.")})
+        if not (meeting or "").strip():
+            raise ValidationError({"meeting": _("Say at which meeting the loan was approved.")})
+        before = snapshot(loan)
+        loan.status, loan.approved_on = LoanStatus.APPROVED, on
+        loan.approved_by = user if _real(user) else None
+        loan.approval_meeting = meeting.strip()
+        loan.save()
+        record(user, "finance.loan.approved", loan, before=before, after=snapshot(loan))
+        return loan
+
+
+def reject_loan(user, loan: Loan, *, reason: str) -> Loan:
+    with transaction.atomic():
+        loan = _locked_loan(loan)
+        if loan.status not in (LoanStatus.APPLIED, LoanStatus.APPROVED):
+            raise ValidationError(_("Only a loan not yet disbursed can be rejected."))
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Say why the application is rejected.")})
+        before = snapshot(loan)
+        loan.status = LoanStatus.REJECTED
+        loan.save()
+        record(
+            user,
+            "finance.loan.rejected",
+            loan,
+            before=before,
+            after=snapshot(loan),
+            data={"reason": reason},
+        )
+        return loan
+
+
+def _write_schedule(loan: Loan, rows, carried: tuple[int, int] | None, on: datetime.date) -> None:
+    """Store a new schedule version; `carried` (principal, interest) is the settled past of a
+    rescheduled loan, kept as line 0 so that running totals stay comparable with payments."""
+    version = loan.schedule_version + 1
+    cum_p = cum_i = 0
+    lines = []
+    if carried is not None:
+        cum_p, cum_i = carried
+        lines.append(
+            Instalment(
+                loan=loan,
+                version=version,
+                no=0,
+                due_date=on,
+                principal=cum_p,
+                interest=cum_i,
+                cum_principal=cum_p,
+                cum_interest=cum_i,
+                cum_total=cum_p + cum_i,
+            )
+        )
+    for row in rows:
+        cum_p += row.principal
+        cum_i += row.interest
+        lines.append(
+            Instalment(
+                loan=loan,
+                version=version,
+                no=row.no,
+                due_date=row.due_date,
+                principal=row.principal,
+                interest=row.interest,
+                cum_principal=cum_p,
+                cum_interest=cum_i,
+                cum_total=cum_p + cum_i,
+            )
+        )
+    Instalment.objects.bulk_create(lines)
+    loan.schedule_version = version
+
+
+def disburse(user, loan: Loan, *, on: datetime.date, voucher: str = "") -> Entry:
+    """Pay the loan out of the Income Generation Fund and fix its schedule. Refused when the fund
+    does not hold the cash — checked under the fund's row lock, so that two disbursements at the
+    same moment cannot both spend the same money."""
+    with transaction.atomic():
+        loan = _locked_loan(loan)
+        if loan.status != LoanStatus.APPROVED:
+            raise ValidationError(_("Only an approved loan can be disbursed."))
+        check_date(loan.club, on, "on")
+        if on < loan.approved_on:
+            raise ValidationError(
+                {"on": _("The disbursement cannot be dated before the approval.")}
+            )
+        if not is_current_member(loan.member, loan.club, on):
+            raise ValidationError(_("The borrower is no longer a member of the club."))
+        fund = _locked_fund(loan.club, FundKind.IGF)
+        _check_cash(fund, loan.amount, on)
+        entry = _post(
+            user,
+            fund,
+            date=on,
+            kind=EntryKind.DISBURSEMENT,
+            amount=-loan.amount,
+            principal=loan.amount,
+            loan=loan,
+            member=loan.member,
+            voucher=voucher,
+        )
+        before = snapshot(loan)
+        rows = build_schedule(loan.amount, loan.annual_rate, loan.months, loan.method, on)
+        _write_schedule(loan, rows, None, on)
+        loan.status, loan.disbursed_on = LoanStatus.ACTIVE, on
+        loan.save()
+        record(
+            user,
+            "finance.loan.disbursed",
+            loan,
+            before=before,
+            after=snapshot(loan),
+            data={"entry": entry.pk},
+        )
+        return entry
+
+
+@dataclass
+class Repayment:
+    interest: Entry | None
+    principal: Entry | None
+
+    @property
+    def total(self) -> int:
+        return sum(
+            -e.principal if e.kind == EntryKind.PRINCIPAL else e.amount
+            for e in (self.interest, self.principal)
+            if e
+        )
+
+
+def repay(
+    user, loan: Loan, *, amount, on: datetime.date, voucher: str = "", sheet=None, audit=True
+) -> Repayment:
+    """A repayment: interest due first, then principal. Partial and early repayments are fine;
+    more than interest due plus all outstanding principal is refused."""
+    amount = check_amount(amount)
+    with transaction.atomic():
+        loan = _locked_loan(loan)
+        if loan.status != LoanStatus.ACTIVE:
+            raise ValidationError(
+                _("This loan is %(status)s: no repayment can be recorded.")
+                % {"status": loan.get_status_display().lower()}
+            )
+        check_date(loan.club, on, "on")
+        last = loan.entries.aggregate(m=Max("date"))["m"]
+        if last and on < last:
+            raise ValidationError(
+                {"on": _("Date it on or after the loan's last entry (%(d)s).") % {"d": _d(last)}}
+            )
+        state = ledger.loan_state(loan, on)
+        if amount > state.payoff:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "That is more than is owed: at most %(max)s (interest due %(i)s, "
+                        "principal %(p)s)."
+                    )
+                    % {
+                        "max": _vnd(state.payoff),
+                        "i": _vnd(state.interest_due),
+                        "p": _vnd(state.outstanding),
+                    }
+                }
+            )
+        interest = min(amount, state.interest_due)
+        principal = amount - interest
+        common = {
+            "date": on,
+            "loan": loan,
+            "member": loan.member,
+            "voucher": voucher,
+            "sheet": sheet,
+        }
+        result = Repayment(None, None)
+        if interest:
+            fund = _locked_fund(loan.club, settings.ISHC["LOAN_INTEREST_FUND"])
+            result.interest = _post(user, fund, kind=EntryKind.INTEREST, amount=interest, **common)
+        if principal:
+            fund = _locked_fund(loan.club, FundKind.IGF)
+            result.principal = _post(
+                user,
+                fund,
+                kind=EntryKind.PRINCIPAL,
+                amount=principal,
+                principal=-principal,
+                **common,
+            )
+        if principal == state.outstanding:
+            loan.status, loan.closed_on = LoanStatus.CLOSED, on
+            loan.save()
+        if audit:
+            record(
+                user,
+                "finance.loan.repaid",
+                loan,
+                data={
+                    "interest": interest,
+                    "principal": principal,
+                    "on": on,
+                    "closed": loan.status == LoanStatus.CLOSED,
+                },
+            )
+        return result
+
+
+def reschedule(user, loan: Loan, *, on: datetime.date, months: int, reason: str) -> Loan:
+    """Spread the outstanding principal over a new term from `on`. Interest already due stays
+    due; instalments already paid stay as they were (carried as line 0 of the new version)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the loan is rescheduled.")})
+    if not isinstance(months, int) or not 1 <= months <= 120:
+        raise ValidationError({"months": _("Enter a term between 1 and 120 months.")})
+    with transaction.atomic():
+        loan = _locked_loan(loan)
+        if loan.status != LoanStatus.ACTIVE:
+            raise ValidationError(_("Only a loan being repaid can be rescheduled."))
+        check_date(loan.club, on, "on")
+        last = loan.entries.aggregate(m=Max("date"))["m"]
+        if last and on < last:
+            raise ValidationError(
+                {"on": _("Date it on or after the loan's last entry (%(d)s).") % {"d": _d(last)}}
+            )
+        state = ledger.loan_state(loan, on)
+        interest_scheduled = (
+            loan.instalments.filter(version=loan.schedule_version, due_date__lte=on).aggregate(
+                s=Sum("interest")
+            )["s"]
+            or 0
+        )
+        before = snapshot(loan)
+        rows = build_schedule(state.outstanding, loan.annual_rate, months, loan.method, on)
+        _write_schedule(loan, rows, (state.disbursed - state.outstanding, interest_scheduled), on)
+        loan.save()
+        Reschedule.objects.create(
+            loan=loan,
+            version=loan.schedule_version,
+            on=on,
+            months=months,
+            reason=reason.strip(),
+            recorded_by=user,
+        )
+        record(
+            user,
+            "finance.loan.rescheduled",
+            loan,
+            before=before,
+            after=snapshot(loan),
+            data={"reason": reason, "months": months, "outstanding": state.outstanding},
+        )
+        return loan
+
+
+def request_write_off(user, loan: Loan, *, on: datetime.date, reason: str) -> WriteOff:
+    """The maker's half: ask for the outstanding principal to be written off."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the loan should be written off.")})
+    with transaction.atomic():
+        loan = _locked_loan(loan)
+        if loan.status != LoanStatus.ACTIVE:
+            raise ValidationError(_("Only a loan being repaid can be written off."))
+        check_date(loan.club, on, "on")
+        if loan.write_offs.filter(status=WriteOffStatus.PENDING).exists():
+            raise ValidationError(_("A write-off of this loan is already waiting for approval."))
+        try:
+            with transaction.atomic():
+                wo = WriteOff.objects.create(
+                    loan=loan, on=on, reason=reason.strip(), requested_by=user
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("A write-off of this loan is already waiting for approval.")
+            ) from None
+        record(user, "finance.writeoff.requested", wo, club=loan.club_id, after=snapshot(wo))
+        return wo
+
+
+def decide_write_off(user, wo: WriteOff, *, approve: bool, note: str = "") -> WriteOff:
+    """The checker's half: a commune, province or central officer other than the maker. An
+    approval posts the write-off entry (no cash moves; the outstanding principal goes to 0)."""
+    if user.role not in WRITE_OFF_CHECKERS:
+        raise ValidationError(
+            _("Only a commune, province or central officer can decide a write-off.")
+        )
+    with transaction.atomic():
+        loan = _locked_loan(wo.loan)
+        wo = WriteOff.objects.select_for_update().get(pk=wo.pk)
+        if wo.requested_by_id == user.pk:
+            raise ValidationError(
+                _("A write-off must be approved by someone other than who asked for it.")
+            )
+        if wo.status != WriteOffStatus.PENDING:
+            raise ValidationError(_("This write-off has already been decided."))
+        before = snapshot(wo)
+        wo.status = WriteOffStatus.APPROVED if approve else WriteOffStatus.REJECTED
+        wo.decided_by, wo.decided_at, wo.decision_note = user, timezone.now(), note[:300]
+        if approve:
+            if loan.status != LoanStatus.ACTIVE:
+                raise ValidationError(_("Only a loan being repaid can be written off."))
+            on = max(wo.on, loan.entries.aggregate(m=Max("date"))["m"] or wo.on)
+            state = ledger.loan_state(loan, on)
+            _post(
+                user,
+                _locked_fund(loan.club, FundKind.IGF),
+                date=on,
+                kind=EntryKind.WRITE_OFF,
+                amount=0,
+                principal=-state.outstanding,
+                loan=loan,
+                member=loan.member,
+                note=wo.reason[:300],
+            )
+            loan_before = snapshot(loan)
+            loan.status, loan.closed_on = LoanStatus.WRITTEN_OFF, on
+            loan.save()
+            record(
+                user,
+                "finance.loan.written_off",
+                loan,
+                before=loan_before,
+                after=snapshot(loan),
+                data={"principal": state.outstanding, "write_off": wo.pk},
+            )
+        wo.save()
+        record(
+            user,
+            "finance.writeoff.decided",
+            wo,
+            club=loan.club_id,
+            before=before,
+            after=snapshot(wo),
+        )
+        return wo
+
+
+# Meeting-day collection sheet ------------------------------------------------------------------
+
+
+@dataclass
+class SheetLine:
+    member: Member
+    fee: int = 0
+    payments: dict[int, int] = field(default_factory=dict)  # loan id → amount
+
+
+def submit_collection(
+    user, club: Club, *, month: datetime.date, meeting_date: datetime.date, lines: list[SheetLine]
+) -> CollectionSheet:
+    """Record a whole meeting in one transaction: every repayment (interest first, then
+    principal) and every member fee (into the Activity Fund). If any line is refused, nothing is
+    written; the error names the member."""
+    month = month.replace(day=1)
+    check_date(club, meeting_date, "meeting_date")
+    if (meeting_date.year, meeting_date.month) != (month.year, month.month):
+        raise ValidationError(
+            {"meeting_date": _("The meeting date must fall in the sheet's month.")}
+        )
+    if CollectionSheet.objects.filter(club=club, month=month).exists():
+        raise ValidationError(
+            _("The collection sheet of %(m)s has already been submitted.")
+            % {"m": month.strftime("%m/%Y")}
+        )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                sheet = CollectionSheet.objects.create(
+                    club=club, month=month, meeting_date=meeting_date, submitted_by=user
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("The collection sheet of %(m)s has already been submitted.")
+                % {"m": month.strftime("%m/%Y")}
+            ) from None
+        activity = _locked_fund(club, FundKind.ACTIVITY)
+        loans = {
+            loan.pk: loan
+            for loan in Loan.objects.filter(club=club, member__in=[ln.member for ln in lines])
+        }
+        fees = repaid = 0
+        for line in lines:
+            try:
+                if line.member.club_id != club.pk:
+                    raise ValidationError(_("This person is not a member of the club."))
+                for loan_id, amount in line.payments.items():
+                    if not amount:
+                        continue
+                    loan = loans.get(loan_id)
+                    if loan is None or loan.member_id != line.member.pk:
+                        raise ValidationError(_("This loan is not the member's."))
+                    repaid += repay(
+                        user, loan, amount=amount, on=meeting_date, sheet=sheet, audit=False
+                    ).total
+                if line.fee:
+                    fee = check_amount(line.fee, "fee")
+                    _post(
+                        user,
+                        activity,
+                        date=meeting_date,
+                        kind=EntryKind.INCOME,
+                        category=Category.MEMBER_FEES,
+                        amount=fee,
+                        member=line.member,
+                        sheet=sheet,
+                    )
+                    fees += fee
+            except ValidationError as error:
+                raise ValidationError(
+                    _("%(member)s: %(error)s")
+                    % {"member": line.member.full_name, "error": "; ".join(error.messages)}
+                ) from None
+        record(
+            user,
+            "finance.collection.submitted",
+            sheet,
+            club=club.pk,
+            data={"month": month, "repaid": repaid, "fees": fees, "lines": len(lines)},
+        )
+        return sheet

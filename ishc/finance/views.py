@@ -1,0 +1,918 @@
+"""Pages of the club funds. Thin: every object comes through the helpers at the top (which go
+through ishc.accounts.scope), every change through ishc.finance.services, every figure through
+ishc.finance.ledger or ishc.finance.figures."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ishc.accounts.decorators import scoped
+from ishc.accounts.models import Role
+from ishc.accounts.scope import editable, visible, visible_or_404
+from ishc.clubs.models import Club, Member, Membership
+
+from . import forms, ledger, services
+from .exports import xlsx_response
+from .figures import fund_figures, loan_figures
+from .models import (
+    CollectionSheet,
+    Entry,
+    Fund,
+    FundKind,
+    Loan,
+    LoanStatus,
+    WriteOff,
+    WriteOffStatus,
+)
+
+# Who records money for a club (within their editable scope): its board, and the central and
+# system administrators who help. Commune and province officers look and decide write-offs.
+RECORDERS = {Role.ADMIN, Role.CENTRAL, Role.CLUB}
+
+
+def _club_for_user(request, pk) -> Club:
+    return visible_or_404(request.user, Club.objects.all(), pk=pk)
+
+
+def _club_for_recording(request, pk) -> Club:
+    club = _club_for_user(request, pk)
+    if (
+        request.user.role not in RECORDERS
+        or not editable(request.user, Club.objects.filter(pk=pk)).exists()
+    ):
+        raise PermissionDenied
+    return club
+
+
+def _may_record(user, club) -> bool:
+    return user.role in RECORDERS and editable(user, Club.objects.filter(pk=club.pk)).exists()
+
+
+def _loan_for_user(request, pk) -> Loan:
+    return visible_or_404(request.user, Loan.objects.select_related("club", "member"), pk=pk)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _on(request) -> datetime.date:
+    form = forms.PeriodForm(request.GET)
+    if form.is_valid() and form.cleaned_data["on"]:
+        return form.cleaned_data["on"]
+    return _today()
+
+
+def _crumbs(club=None, *more):
+    crumbs = [{"label": _("Funds and loans"), "url": reverse("finance:index")}]
+    if club is not None:
+        crumbs.append({"label": club.name, "url": reverse("finance:club", args=[club.pk])})
+    crumbs.extend({"label": label, "url": url} for label, url in more)
+    return crumbs
+
+
+def _month_or_404(year, month) -> datetime.date:
+    try:
+        return datetime.date(int(year), int(month), 1)
+    except ValueError:
+        raise Http404 from None
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+@scoped
+def index(request):
+    """The clubs in the user's area with both fund balances today (three queries in all)."""
+    today = _today()
+    clubs = visible(request.user, Club.objects.all())
+    figures = {r["key"]: r for r in fund_figures(clubs, today, "club_id")}
+    rows = [(club, figures.get(club.pk)) for club in clubs.select_related("commune")]
+    pending = visible(request.user, WriteOff.objects.filter(status=WriteOffStatus.PENDING))
+    return render(
+        request,
+        "finance/index.html",
+        {
+            "rows": rows,
+            "today": today,
+            "pending_write_offs": pending.count(),
+            "breadcrumbs": [{"label": _("Funds and loans")}],
+        },
+    )
+
+
+def _late_rows(loans, on):
+    rows = []
+    for loan in loans:
+        loan.days_overdue = (on - loan.oldest_unpaid_due).days if loan.oldest_unpaid_due else 0
+        rows.append(loan)
+    return rows
+
+
+@scoped
+def club(request, pk):
+    club = _club_for_user(request, pk)
+    today = _today()
+    loans = ledger.with_arrears(
+        Loan.objects.filter(club=club).select_related("member"), today
+    ).order_by("status", "-applied_on", "-pk")
+    return render(
+        request,
+        "finance/club.html",
+        {
+            "club": club,
+            "today": today,
+            "balances": ledger.club_balances(club, today),
+            "loans": _late_rows(loans, today),
+            "may_record": _may_record(request.user, club),
+            "recent": Entry.objects.filter(club=club)
+            .select_related("fund", "member", "reverses")
+            .order_by("-date", "-pk")[:10],
+            "breadcrumbs": _crumbs(club),
+        },
+    )
+
+
+@scoped
+def entry_new(request, pk):
+    club = _club_for_recording(request, pk)
+    form = forms.EntryForm(request.POST or None, club=club)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        entry = forms.apply(
+            form,
+            lambda: services.record_entry(
+                request.user,
+                club,
+                fund_kind=d["fund"],
+                kind=d["kind"],
+                amount=d["amount"],
+                date=d["date"],
+                category=d["category"],
+                member=d["member"],
+                counterpart=d["counterpart"],
+                voucher=d["voucher"],
+                note=d["note"],
+            ),
+        )
+        if entry:
+            messages.success(request, _("Entry recorded."))
+            return redirect("finance:club", club.pk)
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "club": club,
+            "title": _("Record capital, income or an expense"),
+            "breadcrumbs": _crumbs(club, (_("New entry"), None)),
+        },
+    )
+
+
+@scoped
+def transfer(request, pk):
+    club = _club_for_recording(request, pk)
+    form = forms.TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = forms.apply(
+            form,
+            lambda: services.transfer(
+                request.user,
+                club,
+                from_fund=d["from_fund"],
+                amount=d["amount"],
+                date=d["date"],
+                voucher=d["voucher"],
+                note=d["note"],
+            ),
+        )
+        if done:
+            messages.success(request, _("Transfer recorded."))
+            return redirect("finance:club", club.pk)
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "club": club,
+            "title": _("Transfer between the two funds"),
+            "breadcrumbs": _crumbs(club, (_("Transfer"), None)),
+        },
+    )
+
+
+@scoped
+def entry_reverse(request, pk):
+    entry = visible_or_404(request.user, Entry.objects.select_related("club", "fund"), pk=pk)
+    club = _club_for_recording(request, entry.club_id)
+    form = forms.ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = forms.apply(
+            form,
+            lambda: services.reverse_entry(
+                request.user,
+                entry,
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The entry has been reversed."))
+            return redirect("finance:club", club.pk)
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "club": club,
+            "title": _("Reverse entry #%(n)s") % {"n": entry.pk},
+            "intro": entry,
+            "breadcrumbs": _crumbs(club, (_("Reverse an entry"), None)),
+        },
+    )
+
+
+@scoped
+def loan_new(request, pk):
+    club = _club_for_recording(request, pk)
+    form = forms.LoanForm(request.POST or None, club=club)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        loan = forms.apply(
+            form,
+            lambda: services.apply_loan(
+                request.user,
+                club,
+                member=d["member"],
+                amount=d["amount"],
+                purpose=d["purpose"],
+                applied_on=d["applied_on"],
+                months=d["months"],
+                annual_rate=d["monthly_rate"] * 12,
+                method=d["method"],
+            ),
+        )
+        if loan:
+            messages.success(request, _("Application recorded."))
+            return redirect("finance:loan", loan.pk)
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "club": club,
+            "title": _("Loan application"),
+            "breadcrumbs": _crumbs(club, (_("Loan application"), None)),
+        },
+    )
+
+
+# Each action: (form class, who may do it, the service call, the success message).
+def _act_approve(user, loan, d):
+    return services.approve_loan(user, loan, on=d["on"], meeting=d["meeting"])
+
+
+def _act_reject(user, loan, d):
+    return services.reject_loan(user, loan, reason=d["reason"])
+
+
+def _act_disburse(user, loan, d):
+    return services.disburse(user, loan, on=d["on"], voucher=d["voucher"])
+
+
+def _act_repay(user, loan, d):
+    return services.repay(user, loan, amount=d["amount"], on=d["on"], voucher=d["voucher"])
+
+
+def _act_reschedule(user, loan, d):
+    return services.reschedule(user, loan, on=d["on"], months=d["months"], reason=d["reason"])
+
+
+def _act_write_off(user, loan, d):
+    return services.request_write_off(user, loan, on=d["on"], reason=d["reason"])
+
+
+ACTIONS = {
+    "approve": (forms.ApproveForm, _act_approve, gettext_lazy("Loan approved.")),
+    "reject": (forms.RejectForm, _act_reject, gettext_lazy("Application rejected.")),
+    "disburse": (forms.DisburseForm, _act_disburse, gettext_lazy("Loan disbursed.")),
+    "repay": (forms.RepayForm, _act_repay, gettext_lazy("Repayment recorded.")),
+    "reschedule": (forms.RescheduleForm, _act_reschedule, gettext_lazy("Loan rescheduled.")),
+    "write_off": (
+        forms.WriteOffForm,
+        _act_write_off,
+        gettext_lazy("Write-off requested: an officer must approve it."),
+    ),
+}
+ACTIONS_BY_STATUS = {
+    LoanStatus.APPLIED: ["approve", "reject"],
+    LoanStatus.APPROVED: ["disburse", "reject"],
+    LoanStatus.ACTIVE: ["repay", "reschedule", "write_off"],
+}
+
+
+def _schedule_rows(loan, state):
+    """The schedule in force, each line marked paid, late or to come (from the running totals)."""
+    rows = []
+    for line in loan.instalments.filter(version=loan.schedule_version, no__gte=1):
+        if line.cum_total <= state.paid_total:
+            line.state = "paid"
+        elif line.due_date <= state.on and state.outstanding > 0:
+            line.state = "late"
+        else:
+            line.state = "due"
+        rows.append(line)
+    return rows
+
+
+def _ledger_rows(loan):
+    """The loan's entries with the principal outstanding after each (a running sum for
+    display; the figures themselves come from the ledger)."""
+    rows, outstanding = [], 0
+    for entry in loan.entries.select_related("fund", "reverses").order_by("date", "pk"):
+        outstanding += entry.principal
+        entry.outstanding_after = outstanding
+        rows.append(entry)
+    return rows
+
+
+@scoped
+def loan(request, pk, action=None):
+    loan = _loan_for_user(request, pk)
+    may_record = _may_record(request.user, loan.club)
+    today = _today()
+    bound = None
+    if action is not None:
+        if action not in ACTIONS or action not in ACTIONS_BY_STATUS.get(loan.status, []):
+            raise Http404
+        if request.method != "POST" or not may_record:
+            raise PermissionDenied
+        form_class, call, success = ACTIONS[action]
+        bound = form_class(request.POST, prefix=action)
+        if bound.is_valid() and forms.apply(
+            bound, lambda: call(request.user, loan, bound.cleaned_data)
+        ):
+            messages.success(request, success)
+            return redirect("finance:loan", loan.pk)
+    state = ledger.loan_state(loan, today)
+    actions = []
+    if may_record:
+        for name in ACTIONS_BY_STATUS.get(loan.status, []):
+            form_class = ACTIONS[name][0]
+            form = bound if name == action else form_class(prefix=name)
+            actions.append((name, form))
+    pending = loan.write_offs.filter(status=WriteOffStatus.PENDING).first()
+    context = {
+        "loan": loan,
+        "state": state,
+        "today": today,
+        "schedule": _schedule_rows(loan, state),
+        "entries": _ledger_rows(loan),
+        "actions": actions,
+        "action_titles": ACTION_TITLES,
+        "open_action": action,
+        "pending": pending,
+        "may_decide": pending is not None and _may_decide(request.user, loan),
+        "reschedules": loan.reschedules.select_related("recorded_by"),
+        "write_offs": loan.write_offs.select_related("requested_by", "decided_by"),
+        "breadcrumbs": _crumbs(loan.club, (str(loan), None)),
+    }
+    if request.GET.get("format") == "xlsx":
+        return _loan_xlsx(loan, context)
+    return render(request, "finance/loan.html", context)
+
+
+ACTION_TITLES = {
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "disburse": gettext_lazy("Disburse"),
+    "repay": gettext_lazy("Record a repayment"),
+    "reschedule": gettext_lazy("Reschedule"),
+    "write_off": gettext_lazy("Ask for a write-off"),
+}
+
+
+def _loan_xlsx(loan, context):
+    rows = [
+        [
+            e.date,
+            e.get_kind_display() + (f" ({_('reversal')})" if e.reverses_id else ""),
+            e.voucher,
+            e.amount,
+            -e.principal if e.principal < 0 else e.principal,
+            e.outstanding_after,
+            e.note,
+        ]
+        for e in context["entries"]
+    ]
+    schedule = [
+        [r.no, r.due_date, r.principal, r.interest, r.total, loan.amount - r.cum_principal]
+        for r in context["schedule"]
+    ]
+    return xlsx_response(
+        f"loan-{loan.pk}.xlsx",
+        [
+            (
+                _("Loan ledger"),
+                f"{loan} · {loan.club}",
+                [
+                    _("Date"),
+                    _("Kind"),
+                    _("Voucher"),
+                    _("Cash (VND)"),
+                    _("Principal (VND)"),
+                    _("Outstanding after (VND)"),
+                    _("Note"),
+                ],
+                rows,
+            ),
+            (
+                _("Schedule"),
+                f"{loan} · {loan.get_method_display()}",
+                [_("No."), _("Due date"), _("Principal"), _("Interest"), _("Total"), _("Balance")],
+                schedule,
+            ),
+        ],
+    )
+
+
+def _may_decide(user, loan) -> bool:
+    return (
+        user.role in services.WRITE_OFF_CHECKERS
+        and editable(user, Club.objects.filter(pk=loan.club_id)).exists()
+    )
+
+
+@scoped
+def write_offs(request):
+    """Write-offs waiting for an officer's decision, in the user's area."""
+    pending = (
+        visible(request.user, WriteOff.objects.filter(status=WriteOffStatus.PENDING))
+        .select_related("loan__member", "loan__club", "requested_by")
+        .order_by("requested_at")
+    )
+    return render(
+        request,
+        "finance/write_offs.html",
+        {
+            "pending": pending,
+            "breadcrumbs": _crumbs(None, (_("Write-offs to decide"), None)),
+        },
+    )
+
+
+@scoped
+def write_off_decide(request, pk, decision):
+    if request.method != "POST" or decision not in ("approve", "reject"):
+        raise Http404
+    wo = visible_or_404(request.user, WriteOff.objects.select_related("loan__club"), pk=pk)
+    if not _may_decide(request.user, wo.loan):
+        raise PermissionDenied
+    form = forms.DecideForm(request.POST)
+    form.is_valid()
+    try:
+        services.decide_write_off(
+            request.user,
+            wo,
+            approve=decision == "approve",
+            note=form.cleaned_data.get("note", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Write-off approved.") if decision == "approve" else _("Write-off rejected."),
+        )
+    return redirect("finance:loan", wo.loan_id)
+
+
+# Meeting-day collection sheet ------------------------------------------------------------------
+
+
+def _default_meeting_date(club, month):
+    day = min(club.meeting_day or 1, _month_end(month).day)
+    return min(month.replace(day=day), max(_today(), month))
+
+
+def _parse_date(text, default):
+    try:
+        return datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return default
+
+
+@scoped
+def collect(request, pk, year, month):
+    """One screen per club and month: each current member with the instalment and fee due; the
+    treasurer types what was paid and submits once."""
+    club = _club_for_user(request, pk)
+    month = _month_or_404(year, month)
+    sheet = CollectionSheet.objects.filter(club=club, month=month).first()
+    crumbs = _crumbs(club, (_("Collection sheet %(m)s") % {"m": f"{month:%m/%Y}"}, None))
+    if sheet is not None:
+        if request.method == "POST":
+            messages.error(
+                request,
+                _("The collection sheet of %(m)s has already been submitted.")
+                % {"m": f"{month:%m/%Y}"},
+            )
+        entries = sheet.entries.select_related("member", "fund").order_by("member__full_name")
+        return render(
+            request,
+            "finance/collect_done.html",
+            {
+                "club": club,
+                "sheet": sheet,
+                "month": month,
+                "entries": entries,
+                "total": entries.aggregate(s=Sum("amount"))["s"] or 0,
+                "breadcrumbs": crumbs,
+            },
+        )
+    may_record = _may_record(request.user, club)
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied
+    meeting_date = _parse_date(request.POST.get("meeting_date"), _default_meeting_date(club, month))
+    members = list(
+        Member.objects.filter(
+            pk__in=Membership.objects.on(meeting_date).filter(club=club).values("member_id")
+        ).order_by("full_name")
+    )
+    loans = ledger.due_by(
+        Loan.objects.filter(club=club, status=LoanStatus.ACTIVE, member__in=members),
+        meeting_date,
+    )
+    by_member: dict[int, list] = {}
+    for loan in loans:
+        loan.amount_due = max(0, loan.scheduled_total - loan.paid_total)
+        by_member.setdefault(loan.member_id, []).append(loan)
+    fee = settings.ISHC["MEMBER_FEE"]
+    rows = [{"member": m, "loans": by_member.get(m.pk, []), "fee_due": fee} for m in members]
+    errors: list[str] = []
+    if request.method == "POST":
+        lines = []
+        for row in rows:
+            line = services.SheetLine(row["member"])
+            row["fee_value"] = request.POST.get(f"fee_{row['member'].pk}", "").strip()
+            try:
+                if row["fee_value"] not in ("", "0"):
+                    line.fee = services.check_amount(row["fee_value"], "fee")
+                for loan in row["loans"]:
+                    loan.value = request.POST.get(f"pay_{loan.pk}", "").strip()
+                    if loan.value not in ("", "0"):
+                        line.payments[loan.pk] = services.check_amount(loan.value, "amount")
+            except ValidationError as error:
+                row["error"] = " ".join(error.messages)
+                errors.append(f"{row['member'].full_name}: {row['error']}")
+            if line.fee or line.payments:
+                lines.append(line)
+        if not errors:
+            try:
+                services.submit_collection(
+                    request.user, club, month=month, meeting_date=meeting_date, lines=lines
+                )
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(request, _("The collection sheet has been recorded."))
+                return redirect("finance:collect", club.pk, month.year, month.month)
+    return render(
+        request,
+        "finance/collect.html",
+        {
+            "club": club,
+            "month": month,
+            "meeting_date": meeting_date,
+            "rows": rows,
+            "errors": errors,
+            "may_record": may_record,
+            "total_due": sum(loan.amount_due for row in rows for loan in row["loans"]),
+            "previous": (month - datetime.timedelta(days=1)).replace(day=1),
+            "next": (_month_end(month) + datetime.timedelta(days=1)),
+            "today": _today(),
+            "breadcrumbs": crumbs,
+        },
+    )
+
+
+@scoped
+def collect_current(request, pk):
+    today = _today()
+    return redirect("finance:collect", pk, today.year, today.month)
+
+
+# Books -------------------------------------------------------------------------------------------
+
+
+@scoped
+def cash_book(request, pk, fund, year, month):
+    club = _club_for_user(request, pk)
+    if fund not in FundKind.values:
+        raise Http404
+    month = _month_or_404(year, month)
+    fund_row = Fund.objects.filter(club=club, kind=fund).first()
+    opening = ledger.balance(fund_row, month - datetime.timedelta(days=1)) if fund_row else 0
+    entries = (
+        Entry.objects.filter(fund=fund_row, date__gte=month, date__lte=_month_end(month))
+        .select_related("member", "loan", "reverses")
+        .order_by("date", "pk")
+        if fund_row
+        else Entry.objects.none()
+    )
+    rows, running = [], opening
+    for entry in entries:
+        running += entry.amount
+        entry.balance_after = running
+        rows.append(entry)
+    closing = ledger.balance(fund_row, _month_end(month)) if fund_row else 0
+    title = _("Cash book · %(fund)s · %(m)s") % {
+        "fund": FundKind(fund).label,
+        "m": f"{month:%m/%Y}",
+    }
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"cash-book-{club.code}-{fund}-{month:%Y-%m}.xlsx",
+            [
+                (
+                    _("Cash book"),
+                    f"{title} · {club}",
+                    [
+                        _("Date"),
+                        _("Voucher"),
+                        _("Kind"),
+                        _("Category"),
+                        _("Counterpart"),
+                        _("In (VND)"),
+                        _("Out (VND)"),
+                        _("Balance (VND)"),
+                        _("Note"),
+                    ],
+                    [[None, "", _("Opening balance"), "", "", None, None, opening, ""]]
+                    + [
+                        [
+                            e.date,
+                            e.voucher,
+                            e.get_kind_display(),
+                            e.get_category_display(),
+                            str(e.member or e.counterpart),
+                            e.amount if e.amount > 0 else None,
+                            -e.amount if e.amount < 0 else None,
+                            e.balance_after,
+                            e.note,
+                        ]
+                        for e in rows
+                    ]
+                    + [[None, "", _("Closing balance"), "", "", None, None, closing, ""]],
+                )
+            ],
+        )
+    return render(
+        request,
+        "finance/cash_book.html",
+        {
+            "club": club,
+            "fund": fund,
+            "funds": FundKind.choices,
+            "month": month,
+            "title": title,
+            "opening": opening,
+            "closing": closing,
+            "rows": rows,
+            "total_in": sum(e.amount for e in rows if e.amount > 0),
+            "total_out": -sum(e.amount for e in rows if e.amount < 0),
+            "previous": (month - datetime.timedelta(days=1)).replace(day=1),
+            "next": _month_end(month) + datetime.timedelta(days=1),
+            "today": _today(),
+            "may_record": _may_record(request.user, club),
+            "breadcrumbs": _crumbs(club, (title, None)),
+        },
+    )
+
+
+@scoped
+def cash_book_current(request, pk, fund):
+    today = _today()
+    return redirect("finance:cash_book", pk, fund, today.year, today.month)
+
+
+def _loan_table_rows(loans, on):
+    return [
+        [
+            loan.pk,
+            loan.member.full_name,
+            loan.disbursed_on,
+            loan.amount,
+            float(loan.monthly_rate_percent),
+            loan.months,
+            loan.get_method_display(),
+            loan.principal_repaid,
+            loan.interest_paid,
+            -loan.written_off,
+            loan.outstanding,
+            loan.days_overdue,
+            loan.get_status_display(),
+        ]
+        for loan in loans
+    ]
+
+
+LOAN_HEADERS = [
+    gettext_lazy("No."),
+    gettext_lazy("Member"),
+    gettext_lazy("Disbursed on"),
+    gettext_lazy("Amount"),
+    gettext_lazy("Rate (% a month)"),
+    gettext_lazy("Months"),
+    gettext_lazy("Method"),
+    gettext_lazy("Principal repaid"),
+    gettext_lazy("Interest paid"),
+    gettext_lazy("Written off"),
+    gettext_lazy("Outstanding"),
+    gettext_lazy("Days overdue"),
+    gettext_lazy("Status"),
+]
+
+
+@scoped
+def loan_ledger(request, pk):
+    """All loans of a club with their figures on a date: the paper loan ledger."""
+    club = _club_for_user(request, pk)
+    on = _on(request)
+    loans = _late_rows(
+        ledger.with_figures(
+            Loan.objects.filter(club=club, disbursed_on__isnull=False).select_related("member"),
+            on,
+        ).order_by("disbursed_on", "pk"),
+        on,
+    )
+    title = _("Loan ledger")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"loan-ledger-{club.code}-{on:%Y-%m-%d}.xlsx",
+            [(title, f"{club} · {on:%d/%m/%Y}", LOAN_HEADERS, _loan_table_rows(loans, on))],
+        )
+    totals = {
+        k: sum(getattr(loan, k) for loan in loans)
+        for k in ("amount", "principal_repaid", "interest_paid", "written_off", "outstanding")
+    }
+    return render(
+        request,
+        "finance/loan_ledger.html",
+        {
+            "club": club,
+            "on": on,
+            "loans": loans,
+            "totals": totals,
+            "title": title,
+            "breadcrumbs": _crumbs(club, (title, None)),
+        },
+    )
+
+
+@scoped
+def member_loans(request, pk):
+    member = visible_or_404(request.user, Member.objects.select_related("club"), pk=pk)
+    on = _today()
+    loans = _late_rows(
+        ledger.with_figures(
+            Loan.objects.filter(member=member).select_related("member", "club"), on
+        ).order_by("applied_on", "pk"),
+        on,
+    )
+    title = _("Loan history of %(name)s") % {"name": member.full_name}
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"member-{member.pk}-loans.xlsx",
+            [(_("Loan history"), title, LOAN_HEADERS, _loan_table_rows(loans, on))],
+        )
+    return render(
+        request,
+        "finance/member_loans.html",
+        {
+            "member": member,
+            "loans": loans,
+            "on": on,
+            "title": title,
+            "breadcrumbs": _crumbs(member.club, (title, None)),
+        },
+    )
+
+
+# Arrears -----------------------------------------------------------------------------------------
+
+GROUPINGS = {
+    "club": ("club_id", gettext_lazy("Club")),
+    "commune": ("club__commune_id", gettext_lazy("Commune")),
+    "province": ("club__province_id", gettext_lazy("Province")),
+}
+
+
+@scoped
+def arrears(request, pk=None):
+    """Late loans and PAR30 for one club, or for every club in the user's area grouped by club,
+    commune or province."""
+    on = _on(request)
+    club = _club_for_user(request, pk) if pk is not None else None
+    clubs = Club.objects.filter(pk=club.pk) if club else visible(request.user, Club.objects.all())
+    loans = ledger.with_arrears(Loan.objects.filter(club__in=clubs.values("pk")), on)
+    buckets = {
+        row["bucket"]: row
+        for row in loans.filter(outstanding__gt=0)
+        .values("bucket")
+        .annotate(n=Count("pk"), principal=Sum("outstanding"))
+        .order_by()
+    }
+    labels = ledger.bucket_labels()
+    bucket_rows = [
+        {"label": label, **buckets.get(i, {"n": 0, "principal": 0})}
+        for i, label in enumerate([_("Not late")] + labels)
+    ]
+    late = _late_rows(
+        loans.filter(bucket__gt=0)
+        .select_related("member", "club")
+        .order_by("oldest_unpaid_due", "pk"),
+        on,
+    )
+    for loan in late:
+        loan.bucket_label = labels[loan.bucket - 1]
+    year_start = on.replace(month=1, day=1)
+    group = request.GET.get("by", "club")
+    if group not in GROUPINGS:
+        group = "club"
+    units = []
+    if club is None:
+        rows = loan_figures(clubs, year_start, on, on, GROUPINGS[group][0])
+        names = _group_names(group, [r["key"] for r in rows])
+        units = [
+            {
+                **r,
+                "name": names.get(r["key"], "—"),
+                "par30": _ratio(r["par30_principal"], r["outstanding_principal"]),
+                "on_time": _ratio(r["instalments_paid_on_time"], r["instalments_due"]),
+            }
+            for r in rows
+        ]
+    total = loan_figures(clubs, year_start, on, on, None)[0]
+    title = _("Arrears")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"arrears-{on:%Y-%m-%d}.xlsx",
+            [
+                (
+                    title,
+                    f"{club or ''} {on:%d/%m/%Y}",
+                    [_("Club"), *LOAN_HEADERS, _("Bucket (days)")],
+                    [
+                        [loan.club.name, *row, loan.bucket_label]
+                        for loan, row in zip(late, _loan_table_rows(late, on), strict=True)
+                    ],
+                )
+            ],
+        )
+    return render(
+        request,
+        "finance/arrears.html",
+        {
+            "club": club,
+            "on": on,
+            "buckets": bucket_rows,
+            "late": late,
+            "total": total,
+            "par30": _ratio(total["par30_principal"], total["outstanding_principal"]),
+            "on_time": _ratio(total["instalments_paid_on_time"], total["instalments_due"]),
+            "units": units,
+            "group": group,
+            "groupings": [(k, v[1]) for k, v in GROUPINGS.items()],
+            "group_label": GROUPINGS[group][1],
+            "title": title,
+            "breadcrumbs": _crumbs(club, (title, None)),
+        },
+    )
+
+
+def _ratio(numerator, denominator):
+    return numerator / denominator if denominator else None
+
+
+def _group_names(group, keys) -> dict:
+    from ishc.geo.models import Unit
+
+    if group == "club":
+        return dict(Club.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return dict(Unit.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))

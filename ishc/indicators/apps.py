@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    name = "ishc.indicators"
+    verbose_name = _("Targets and indicators")
+
+    def ready(self):
+        from ishc.accounts.navigation import ALL, MENU, MenuItem
+
+        MENU.append(MenuItem("indicators:dashboard", _("Dashboard"), "speedometer2", ALL))

@@ -1,0 +1,202 @@
+"""Dashboards, the indicator catalogue, targets and exports. Thin: the numbers come from
+ishc.indicators.dashboard (built on the one indicator service), the rows from the scope."""
+
+import io
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ishc.accounts.decorators import scoped
+from ishc.accounts.scope import editable, may_enter, scope_of, visible, visible_or_404
+from ishc.clubs.models import Club
+from ishc.geo.models import Unit
+
+from . import catalogue, exports, services
+from .dashboard import Where, build
+from .forms import ImportForm, TargetForm
+from .models import Target
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _where(request, level: str, pk: int | None) -> Where:
+    """The unit of a dashboard, through the scope: outside it, 404."""
+    user = request.user
+    if level == "nation":
+        if not scope_of(user).national:
+            raise Http404
+        return Where("nation")
+    if level == "club":
+        return Where("club", visible_or_404(user, Club.objects, pk=pk))
+    qs = Unit.objects.provinces() if level == "province" else Unit.objects.communes()
+    return Where(level, visible_or_404(user, qs, pk=pk))
+
+
+def _breadcrumbs(where: Where, user) -> list[dict]:
+    crumbs = []
+    national = scope_of(user).national
+    obj = where.obj
+    if national:
+        crumbs.append({"label": _("Whole country"), "url": reverse("indicators:nation")})
+    chain = []
+    if where.level == "club":
+        chain = [("province", obj.province), ("commune", obj.commune), ("club", obj)]
+    elif where.level == "commune":
+        chain = [("province", obj.province), ("commune", obj)]
+    elif where.level == "province":
+        chain = [("province", obj)]
+    for level, unit in chain:
+        if unit is None:
+            continue
+        if (
+            visible(user, Club.objects.all() if level == "club" else Unit.objects.all())
+            .filter(pk=unit.pk)
+            .exists()
+        ):
+            crumbs.append(
+                {"label": str(unit), "url": reverse(f"indicators:{level}", args=[unit.pk])}
+            )
+    return crumbs
+
+
+@scoped
+def home(request):
+    """Each user lands on the widest dashboard of their scope."""
+    scope = scope_of(request.user)
+    if scope.national:
+        return redirect("indicators:nation")
+    for level, ids in (
+        ("province", scope.province_ids),
+        ("commune", scope.commune_ids),
+        ("club", scope.club_ids),
+    ):
+        if ids:
+            return redirect(f"indicators:{level}", min(ids))
+    raise Http404
+
+
+@scoped
+def dashboard(request, level="nation", pk=None):
+    where = _where(request, level, pk)
+    ctx = build(where, request.GET)
+    ctx["breadcrumbs"] = _breadcrumbs(where, request.user)
+    ctx["query"] = request.GET.urlencode()
+    without_sort = request.GET.copy()
+    without_sort.pop("sort", None)
+    ctx["sort_base"] = without_sort.urlencode()
+    return render(request, "indicators/dashboard.html", ctx)
+
+
+@scoped
+def report(request, level="nation", pk=None):
+    """The printable A4 progress report: headline table, target cards, charts, time of data."""
+    where = _where(request, level, pk)
+    ctx = build(where, request.GET)
+    return render(request, "indicators/report.html", ctx)
+
+
+@scoped
+def export(request, level="nation", pk=None):
+    """Every table and chart of the dashboard as sheets of one workbook (?sheet= for one)."""
+    where = _where(request, level, pk)
+    ctx = build(where, request.GET)
+    data = exports.workbook(ctx, request.GET.get("sheet"))
+    slug = "nation" if where.obj is None else f"{where.level}-{where.obj.pk}"
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ishc-dashboard-{slug}.xlsx"'
+    return response
+
+
+@scoped
+def indicator_list(request):
+    return render(
+        request,
+        "indicators/catalogue.html",
+        {"indicators": catalogue.INDICATORS, "breadcrumbs": [{"label": _("Indicators")}]},
+    )
+
+
+@scoped
+def target_list(request):
+    targets = visible(
+        request.user, Target.objects.select_related("programme", "phase", "unit")
+    ).order_by("programme__starts_on", "unit__name", "pk")
+    return render(
+        request,
+        "indicators/targets.html",
+        {
+            "targets": targets,
+            "can_enter": may_enter(request.user),
+            "names": {i.code: i.name for i in catalogue.INDICATORS},
+            "breadcrumbs": [{"label": _("Targets")}],
+        },
+    )
+
+
+def _unit_choices(user):
+    return editable(user, Unit.objects.current()).select_related("province")
+
+
+@scoped
+def target_new(request):
+    if not may_enter(request.user):
+        raise Http404
+    form = TargetForm(request.POST or None, units=_unit_choices(request.user), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("province", "commune")}
+        services.create_target(request.user, unit=form.instance.unit, **fields)
+        messages.success(request, _("Target saved."))
+        return redirect("indicators:targets")
+    return render(
+        request,
+        "indicators/target_form.html",
+        {
+            "form": form,
+            "breadcrumbs": [
+                {"label": _("Targets"), "url": reverse("indicators:targets")},
+                {"label": _("New target")},
+            ],
+        },
+    )
+
+
+@scoped
+def target_import(request):
+    if not may_enter(request.user):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        outcome = services.import_targets(
+            request.user, form.cleaned_data["file"], _unit_choices(request.user)
+        )
+        if outcome.errors:
+            errors = outcome.errors
+        else:
+            messages.success(request, _("%(n)d targets imported.") % {"n": len(outcome.created)})
+            return redirect("indicators:targets")
+    return render(
+        request,
+        "indicators/target_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "breadcrumbs": [
+                {"label": _("Targets"), "url": reverse("indicators:targets")},
+                {"label": _("Import from Excel")},
+            ],
+        },
+    )
+
+
+@scoped
+def target_template(request):
+    """An empty import sheet with the right headers and one example row."""
+    buf = io.BytesIO()
+    exports.import_template().save(buf)
+    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="ishc-targets-template.xlsx"'
+    return response

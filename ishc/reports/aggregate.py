@@ -1,0 +1,85 @@
+"""Quarterly and yearly reports of a commune, a province or the nation, aggregated from the
+monthly reports in SQL.
+
+Only reports the clubs have sent count (status submitted or beyond), with their frozen figures:
+what the levels approved is what adds up. Flows are summed over the months; stocks (members,
+volunteers) are taken from the last month of the period, summed over the clubs that reported it.
+"""
+
+import datetime
+
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from ishc.geo.models import Unit
+
+from .derived import FLOWS, LABELS, STOCKS
+from .export import xlsx_response
+from .figures import _club_key, expected_clubs
+from .models import REPORTED, MonthlyReport, Status
+
+APPROVED = [Status.PROVINCE_APPROVED, Status.LOCKED]
+
+
+def period_months(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """First and last month (first days) of a quarter 1–4, or of the whole year for 0."""
+    if quarter:
+        first = datetime.date(year, 3 * quarter - 2, 1)
+        return first, datetime.date(year, 3 * quarter, 1)
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 1)
+
+
+def _figure(name: str) -> Cast:
+    return Cast(KT(f"figures__{name}"), BigIntegerField())
+
+
+def period_report(clubs: QuerySet, first: datetime.date, last: datetime.date, group_by: str):
+    """{"rows": [{"key", "label", figures…}], "total": {...}} for the clubs, grouped by
+    `group_by` ("club_id", "club__commune_id" or "club__province_id"). Three queries."""
+    reports = MonthlyReport.objects.filter(
+        club__in=clubs, month__range=(first, last), status__in=REPORTED
+    ).order_by()
+    aggregates = {
+        "reports": Count("pk"),
+        "approved": Count("pk", filter=Q(status__in=APPROVED)),
+        **{name: Sum(_figure(name)) for name in FLOWS},
+        **{name: Sum(_figure(name), filter=Q(month=last)) for name in STOCKS},
+    }
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    grouped = {row.pop("k"): row for row in reports.values(k=F(group_by)).annotate(**aggregates)}
+    # Expected reports: clubs expected at the end of the period, times the months.
+    key = _club_key(group_by)
+    expected = dict(expected_clubs(clubs, last).order_by().values_list(key).annotate(n=Count("pk")))
+    names = _labels(group_by, set(expected) | set(grouped))
+    rows = []
+    total = dict.fromkeys(["expected", "reports", "approved", *LABELS], 0)
+    for k in sorted(names, key=lambda k: names[k]):
+        row = {"key": k, "label": names[k], "expected": expected.get(k, 0) * months}
+        row.update(
+            {name: (grouped.get(k, {}).get(name) or 0) for name in total if name != "expected"}
+        )
+        for name in total:
+            total[name] += row[name]
+        rows.append(row)
+    return {"rows": rows, "total": total}
+
+
+def _labels(group_by: str, keys: set) -> dict:
+    from ishc.clubs.models import Club
+
+    if group_by == "club_id":
+        return dict(Club.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return dict(Unit.objects.filter(pk__in=keys).values_list("pk", "name"))
+
+
+def export(data: dict, unit, year: int, quarter: int):
+    header = [_("Unit"), _("Reports expected"), _("Reports sent"), _("Approved by the province")]
+    header += [str(label) for label in LABELS.values()]
+    keys = ["expected", "reports", "approved", *LABELS]
+    rows = [[r["label"], *[r[k] for k in keys]] for r in data["rows"]]
+    rows.append([_("Total"), *[data["total"][k] for k in keys]])
+    period = f"{year}-Q{quarter}" if quarter else str(year)
+    name = f"report-{unit.code if unit else 'national'}-{period}.xlsx"
+    return xlsx_response(name, period, header, rows)

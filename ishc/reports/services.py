@@ -1,0 +1,261 @@
+"""Every change to a monthly report goes through this module; every change of status through
+`transition()`, which checks the actor's level and scope, writes the timeline row and the audit
+entry, and refreezes or unfreezes the figures, in one transaction.
+
+Who may do what (domain §7):
+
+    draft ──submit (club)──▶ submitted ──approve (commune)──▶ commune_ok
+      ▲                          │                               │
+      │◀──reject (commune)───────┘                               │ approve (province)
+      │◀──reject (province)──────────────────────────────────────┤
+      │                                                          ▼
+      │◀──reject (province)───────────────────────────────── province_ok ──lock (province)──▶ locked
+      │◀──reopen (central, with reason)──────────────────────────────────────────────────────┘
+
+Where the commune has no association yet (CommuneSetting.province_approves_directly), the
+province approves (or rejects) a submitted report itself: submitted ──approve (province)──▶
+province_ok. Nobody else skips a level.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ishc.accounts.models import Role
+from ishc.accounts.scope import editable, scope_of
+from ishc.activities.models import Meeting
+from ishc.audit.services import record, snapshot
+from ishc.clubs.models import Club
+
+from .derived import derive, month_end
+from .models import CommuneSetting, MonthlyReport, Status, Transition
+
+# The level each role acts at; central officers and administrators stand above the province.
+LEVEL = {Role.CLUB: 0, Role.COMMUNE: 1, Role.PROVINCE: 2, Role.CENTRAL: 3, Role.ADMIN: 3}
+CLUB, COMMUNE, PROVINCE, CENTRAL = 0, 1, 2, 3
+LEVEL_NAMES = {
+    CLUB: gettext_lazy("the club"),
+    COMMUNE: gettext_lazy("the commune association"),
+    PROVINCE: gettext_lazy("the province association"),
+    CENTRAL: gettext_lazy("the central association"),
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: str
+    reason_required: bool
+
+
+ACTIONS = {
+    "submit": Action("submit", gettext_lazy("Submit"), False),
+    "approve": Action("approve", gettext_lazy("Approve"), False),
+    "reject": Action("reject", gettext_lazy("Send back"), True),
+    "lock": Action("lock", gettext_lazy("Lock"), False),
+    "reopen": Action("reopen", gettext_lazy("Reopen"), True),
+}
+
+
+def province_approves_directly(club: Club) -> bool:
+    return CommuneSetting.objects.filter(
+        commune_id=club.commune_id, province_approves_directly=True
+    ).exists()
+
+
+def _step(report: MonthlyReport, action: str, direct: bool) -> tuple[int, str] | None:
+    """(level that must act, new status) for `action` on the report as it stands, or None when
+    the action does not apply to its status at all."""
+    s = report.status
+    if action == "submit" and s == Status.DRAFT:
+        return CLUB, Status.SUBMITTED
+    if action == "approve":
+        if s == Status.SUBMITTED:
+            return (
+                (PROVINCE, Status.PROVINCE_APPROVED)
+                if direct
+                else (COMMUNE, Status.COMMUNE_APPROVED)
+            )
+        if s == Status.COMMUNE_APPROVED:
+            return PROVINCE, Status.PROVINCE_APPROVED
+    if action == "reject":
+        if s == Status.SUBMITTED:
+            return (PROVINCE if direct else COMMUNE), Status.DRAFT
+        if s in (Status.COMMUNE_APPROVED, Status.PROVINCE_APPROVED):
+            return PROVINCE, Status.DRAFT
+    if action == "lock" and s == Status.PROVINCE_APPROVED:
+        return PROVINCE, Status.LOCKED
+    if action == "reopen" and s == Status.LOCKED:
+        return CENTRAL, Status.DRAFT
+    return None
+
+
+def _may(user, level: int, action: str) -> bool:
+    """Submitting is done by anyone entering data for the club (a commune officer may key in a
+    report brought on paper); approving and sending back only at exactly the level due, so that
+    nobody skips one; locking by the province or above; reopening only above the province."""
+    mine = LEVEL.get(user.role)
+    if mine is None:
+        return False
+    if action == "submit":
+        return True
+    if action in ("lock", "reopen"):
+        return mine >= level
+    return mine == level
+
+
+def missing_fields(report: MonthlyReport) -> list[str]:
+    """The names of every required field still empty (all of them, not just the first)."""
+    missing = []
+    if not report.difficulties.strip():
+        missing.append(str(MonthlyReport._meta.get_field("difficulties").verbose_name))
+    if not report.proposals.strip():
+        missing.append(str(MonthlyReport._meta.get_field("proposals").verbose_name))
+    held = Meeting.objects.filter(
+        club_id=report.club_id, held_on__range=(report.month, month_end(report.month))
+    ).exists()
+    if not held and not report.no_meeting_reason.strip():
+        missing.append(_("a monthly meeting of this month, or why no meeting was held"))
+    return missing
+
+
+def available_actions(user, report: MonthlyReport) -> list[Action]:
+    """The actions this user may take on the report now (for the buttons)."""
+    if not editable(user, MonthlyReport.objects.filter(pk=report.pk)).exists():
+        return []
+    direct = province_approves_directly(report.club)
+    out = []
+    for code, action in ACTIONS.items():
+        step = _step(report, code, direct)
+        if step and _may(user, step[0], code):
+            out.append(action)
+    return out
+
+
+def transition(user, report: MonthlyReport, action: str, reason: str = "") -> MonthlyReport:
+    """Move the report one step. Refuses, with a message and writing nothing, when the action
+    does not fit the status, the user is outside the report's area or at the wrong level, a
+    reason is missing, or required fields are empty on submission."""
+    with transaction.atomic():
+        # Two officers pressing "approve" at the same moment: the second sees the new status.
+        report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+        if action not in ACTIONS:
+            raise ValidationError(_("Unknown action."))
+        if not editable(user, MonthlyReport.objects.filter(pk=report.pk)).exists():
+            raise ValidationError(_("This report is outside your area."))
+        direct = province_approves_directly(report.club)
+        step = _step(report, action, direct)
+        if step is None:
+            raise ValidationError(
+                _("A report that is “%(status)s” cannot be %(action)s.")
+                % {"status": report.get_status_display(), "action": ACTIONS[action].label.lower()}
+            )
+        level, new_status = step
+        if not _may(user, level, action):
+            raise ValidationError(
+                _("This step is for %(level)s; levels cannot be skipped.")
+                % {"level": LEVEL_NAMES[level]}
+            )
+        reason = reason.strip()
+        if ACTIONS[action].reason_required and not reason:
+            raise ValidationError(_("Give the reason."))
+        if action == "submit":
+            missing = missing_fields(report)
+            if missing:
+                raise ValidationError(
+                    _("Fill in before submitting: %(fields)s.") % {"fields": "; ".join(missing)}
+                )
+            report.figures = derive(Club.objects.filter(pk=report.club_id), report.month)[
+                report.club_id
+            ]
+            if report.first_submitted_on is None:
+                report.first_submitted_on = timezone.localdate()
+        elif new_status == Status.DRAFT:
+            # Back with the club: figures are live again until the next submission.
+            report.figures = {}
+        old_status = report.status
+        report.status = new_status
+        report.save()
+        Transition.objects.create(
+            report=report,
+            action=action,
+            from_status=old_status,
+            to_status=new_status,
+            user=user,
+            reason=reason,
+        )
+        record(
+            user,
+            f"reports.report.{action}",
+            report,
+            data={"from": old_status, "to": new_status, "reason": reason},
+        )
+    return report
+
+
+def create_report(user, club: Club, month: datetime.date) -> MonthlyReport:
+    month = month.replace(day=1)
+    errors = []
+    if month > timezone.localdate().replace(day=1):
+        errors.append(_("A report cannot be made for a future month."))
+    if club.founded_on and month_end(month) < club.founded_on:
+        errors.append(_("The club was not founded yet in that month."))
+    if MonthlyReport.objects.filter(club=club, month=month).exists():
+        errors.append(_("This club already has a report for that month."))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            report = MonthlyReport.objects.create(club=club, month=month)
+            Transition.objects.create(
+                report=report, action="create", from_status="", to_status=Status.DRAFT, user=user
+            )
+            record(user, "reports.report.created", report, after=snapshot(report))
+    except IntegrityError:
+        # Created by someone else between the check and the insert.
+        raise ValidationError(_("This club already has a report for that month.")) from None
+    return report
+
+
+def update_narrative(user, report: MonthlyReport, **fields) -> MonthlyReport:
+    """The club's own words; only while the report is a draft."""
+    if report.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft can be changed; ask for it to be sent back."))
+    with transaction.atomic():
+        before = snapshot(report, list(fields))
+        for name, value in fields.items():
+            setattr(report, name, value)
+        report.save(update_fields=list(fields))
+        record(
+            user,
+            "reports.report.changed",
+            report,
+            before=before,
+            after=snapshot(report, list(fields)),
+        )
+    return report
+
+
+def set_commune_setting(user, commune, direct: bool) -> CommuneSetting:
+    """Only the province (or above) says whether a commune association exists yet."""
+    if LEVEL.get(user.role, -1) < PROVINCE or not scope_of(user).can_enter:
+        raise ValidationError(_("Only the province association changes this setting."))
+    with transaction.atomic():
+        setting, _created = CommuneSetting.objects.get_or_create(commune=commune)
+        before = snapshot(setting)
+        setting.province_approves_directly = direct
+        setting.save()
+        record(
+            user,
+            "reports.commune_setting.changed",
+            setting,
+            before=before,
+            after=snapshot(setting),
+            unit=commune,
+        )
+    return setting
