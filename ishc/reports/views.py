@@ -350,14 +350,21 @@ def rubric_view(request):
         n = rubric.compute(request.user, editable_clubs, year)
         messages.success(request, _("Rubric computed for %(n)s clubs.") % {"n": n})
         return redirect(f"{reverse('reports:rubric')}?year={year}")
-    results = {r.club_id: r for r in visible(request.user, RubricResult.objects.filter(year=year))}
-    rows = [(c, results.get(c.pk)) for c in clubs.select_related("commune")]
+    page = _page(request, clubs.select_related("commune"))
+    results = {
+        r.club_id: r
+        for r in visible(request.user, RubricResult.objects.filter(year=year)).filter(
+            club__in=[c.pk for c in page]
+        )
+    }
+    rows = [(c, results.get(c.pk)) for c in page]
     return render(
         request,
         "reports/rubric.html",
         {
             "year": year,
             "rows": rows,
+            "page": page,
             "can_compute": request.user.role != Role.CLUB
             and editable(request.user, clubs).exists(),
             "breadcrumbs": _crumbs((_("Rubric"), None)),
