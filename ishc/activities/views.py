@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,7 +82,9 @@ def index(request):
     clubs = clubs.order_by("name").annotate(
         meetings_this_month=Count("meetings", filter=Q(meetings__held_on__gte=month_start))
     )
-    return render(request, "activities/index.html", {"clubs": clubs})
+    # A province has hundreds of clubs, the nation thousands.
+    page = Paginator(clubs, 100).get_page(request.GET.get("page"))
+    return render(request, "activities/index.html", {"clubs": page})
 
 
 @scoped

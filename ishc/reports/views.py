@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -47,6 +48,11 @@ def _month(request) -> datetime.date:
         return datetime.datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
         return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _page(request, qs, size: int = 100):
+    """One page of a list of clubs: a province has hundreds, the nation thousands."""
+    return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
 def _crumbs(*items) -> list[dict]:
@@ -91,7 +97,7 @@ def index(request):
         {
             "month": month,
             "due": due_date(month),
-            "rows": rows,
+            "rows": _page(request, rows),
             "totals": totals,
             "by_unit": by_unit,
             "statuses": dict(Status.choices),
@@ -215,7 +221,7 @@ def late(request):
             "month": month,
             "due": due_date(month),
             "past_due": today > due_date(month),
-            "clubs": clubs,
+            "clubs": _page(request, clubs),
             "statuses": dict(Status.choices),
             "breadcrumbs": _crumbs((_("Late clubs"), None)),
         },
@@ -344,14 +350,21 @@ def rubric_view(request):
         n = rubric.compute(request.user, editable_clubs, year)
         messages.success(request, _("Rubric computed for %(n)s clubs.") % {"n": n})
         return redirect(f"{reverse('reports:rubric')}?year={year}")
-    results = {r.club_id: r for r in visible(request.user, RubricResult.objects.filter(year=year))}
-    rows = [(c, results.get(c.pk)) for c in clubs.select_related("commune")]
+    page = _page(request, clubs.select_related("commune"))
+    results = {
+        r.club_id: r
+        for r in visible(request.user, RubricResult.objects.filter(year=year)).filter(
+            club__in=[c.pk for c in page]
+        )
+    }
+    rows = [(c, results.get(c.pk)) for c in page]
     return render(
         request,
         "reports/rubric.html",
         {
             "year": year,
             "rows": rows,
+            "page": page,
             "can_compute": request.user.role != Role.CLUB
             and editable(request.user, clubs).exists(),
             "breadcrumbs": _crumbs((_("Rubric"), None)),

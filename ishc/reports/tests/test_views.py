@@ -206,3 +206,15 @@ def test_it_breaks_completeness_down_one_level(client, world, report, today):
     page = _get(client, world.central, reverse("reports:index") + "?month=2026-03")
     assert {r["name"] for r in page.context["by_unit"]} == {"Tỉnh Tuyên Quang", "Thành phố Hà Nội"}
     assert _get(client, world.commune, reverse("reports:index")).context["by_unit"] == []
+
+
+def test_it_pages_long_lists_of_clubs(client, world):
+    from conftest import make_club
+
+    for i in range(105):
+        make_club(f"Thêm {i:03d}", world.c1)
+    page = _get(client, world.province, reverse("reports:index") + "?month=2026-03")
+    assert len(page.context["rows"]) == 100
+    page = _get(client, world.province, reverse("reports:index") + "?month=2026-03&page=2")
+    assert len(page.context["rows"]) == 7  # 107 clubs in P: 100 on the first page
+    assert page.context["totals"]["active_clubs"] == 107
