@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ishc.accounts.decorators import scoped
 from ishc.accounts.scope import editable, editable_or_404, visible, visible_or_404
 from ishc.clubs.models import Club, ClubStatus, VolunteerKind, VolunteerRole
+from ishc.core.breadcrumbs import trail
 
 from . import services
 from .figures import expected_visits
@@ -63,11 +64,11 @@ def _can_edit(request, club: Club) -> bool:
 
 
 def _crumbs(club: Club, *rest) -> list[dict]:
-    return [
-        {"label": _("Meetings and activities"), "url": reverse("activities:index")},
-        {"label": club.name, "url": reverse("activities:club", args=[club.pk])},
-        *[{"label": label, "url": url} for label, url in rest],
-    ]
+    return trail(
+        (_("Meetings and activities"), reverse("activities:index")),
+        (club.name, reverse("activities:club", args=[club.pk])),
+        *rest,
+    )
 
 
 @scoped

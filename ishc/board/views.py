@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.scope import may_enter, visible
+from ishc.core.breadcrumbs import trail
 from ishc.core.text import fold
 from ishc.geo.models import Unit
 
@@ -49,9 +50,7 @@ from .models import (
 
 
 def _crumbs(*pairs):
-    items = [{"label": _("Steering Board"), "url": reverse("board:index")}]
-    items += [{"label": label, "url": url} for label, url in pairs]
-    return items
+    return trail((_("Steering Board"), reverse("board:index")), *pairs)
 
 
 def _year(request) -> int:

@@ -18,6 +18,7 @@ from ishc.accounts.decorators import scoped
 from ishc.accounts.models import Role
 from ishc.accounts.scope import editable, editable_or_404, scope_of, visible, visible_or_404
 from ishc.clubs.models import Club, ClubStatus
+from ishc.core.breadcrumbs import trail
 from ishc.geo.models import Level, Unit
 
 from . import aggregate, rubric, services
@@ -56,10 +57,7 @@ def _page(request, qs, size: int = 100):
 
 
 def _crumbs(*items) -> list[dict]:
-    return [
-        {"label": _("Monthly reports"), "url": reverse("reports:index")},
-        *[{"label": label, "url": url} for label, url in items],
-    ]
+    return trail((_("Monthly reports"), reverse("reports:index")), *items)
 
 
 @scoped

@@ -1,23 +1,8 @@
-from ishc.core.breadcrumbs import unit_crumbs
+from ishc.core.breadcrumbs import trail
 
 
-def test_it_walks_from_the_country_to_the_club(world):
-    crumbs = unit_crumbs(club=world.A, url_name="audit:entries", tail="Hội viên")
-    assert [c["label"] for c in crumbs] == [
-        "Cả nước",
-        "Tỉnh Tuyên Quang",
-        "Xã Ngọc Đường",
-        "CLB A",
-        "Hội viên",
-    ]
-    assert crumbs[1]["url"] == f"/audit/?unit={world.P.pk}"
-    assert crumbs[-1]["url"] is None
-
-
-def test_it_stops_at_a_unit(world):
-    assert [c["label"] for c in unit_crumbs(unit=world.P)] == ["Cả nước", "Tỉnh Tuyên Quang"]
-    assert [c["label"] for c in unit_crumbs(unit=world.c3)] == [
-        "Cả nước",
-        "Thành phố Hà Nội",
-        "Phường Ba Đình",
+def test_it_turns_steps_into_crumbs():
+    assert trail(("Báo cáo tháng", "/reports/"), ("CLB A", None)) == [
+        {"label": "Báo cáo tháng", "url": "/reports/"},
+        {"label": "CLB A", "url": None},
     ]
