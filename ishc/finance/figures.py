@@ -76,7 +76,7 @@ def fund_figures(clubs: QuerySet | Q, on: datetime.date, group_by: str | None) -
     """key, clubs (count), igf_balance, activity_balance, igf_capital_received,
     activity_capital_received, clubs_with_igf, clubs_with_activity_fund, clubs_with_both_funds.
 
-    A fund "exists" on `on` when it has at least one entry dated on or before `on`. Three queries.
+    A fund "exists" on `on` when it has at least one entry dated on or before `on`. Two queries.
     """
     _check(group_by)
     clubs = _clubs(clubs)

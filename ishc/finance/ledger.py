@@ -92,20 +92,41 @@ def with_figures(loans: QuerySet, on: datetime.date) -> QuerySet:
             "interest",
         ),
     )
-    oldest = _oldest_unpaid(on).values("due_date")[:1]
-    return loans.annotate(
-        oldest_unpaid_due=Case(When(outstanding__gt=0, then=Subquery(oldest)), default=None)
+    # What was paid, or "everything" once no principal is outstanding (repaid or written off):
+    # one pass over the loan's entries that both measures the payments and rules out arrears on
+    # a settled loan, so the arrears subqueries need no separate outstanding check.
+    settled_or_paid = (
+        entries.order_by()
+        .values("loan")
+        .annotate(
+            left=Sum("principal"),
+            paid=Coalesce(Sum("amount", filter=Q(kind__in=PAID_KINDS)), Value(0)),
+        )
+        .annotate(
+            v=Case(When(left__gt=0, then=F("paid")), default=Value(_SETTLED)),
+        )
+        .values("v")[:1]
     )
+    loans = loans.alias(
+        paid_unless_settled=Coalesce(
+            Subquery(settled_or_paid, output_field=BigIntegerField()), Value(_SETTLED)
+        )
+    )
+    return loans.annotate(oldest_unpaid_due=Subquery(_oldest_unpaid(on).values("due_date")[:1]))
+
+
+# Larger than any running total of a schedule: no line is "unpaid" against it.
+_SETTLED = 2**62
 
 
 def _oldest_unpaid(on: datetime.date) -> QuerySet:
     """The schedule lines of the outer loan that are due by `on` and not covered by what was
-    paid, oldest first (the outer query must annotate paid_total)."""
+    paid, oldest first (the outer query must carry paid_unless_settled, see with_figures)."""
     return Instalment.objects.filter(
         loan=OuterRef("pk"),
         version=OuterRef("schedule_version"),
         due_date__lte=on,
-        cum_total__gt=OuterRef("paid_total"),
+        cum_total__gt=OuterRef("paid_unless_settled"),
     ).order_by("due_date", "no")
 
 
@@ -124,7 +145,7 @@ def bucket_labels() -> list[str]:
     return labels
 
 
-def bucket_expr(on: datetime.date) -> Case:
+def bucket_expr(on: datetime.date) -> Coalesce:
     """The arrears bucket as an index (0 = not late, 1 = first bucket …), in SQL.
 
     Computed inside one subquery on the oldest unpaid line rather than from the
@@ -137,11 +158,7 @@ def bucket_expr(on: datetime.date) -> Case:
     ]
     line_bucket = Case(*whens, default=Value(len(bucket_bounds()) + 1))
     first = _oldest_unpaid(on).annotate(b=line_bucket).values("b")[:1]
-    return Case(
-        When(outstanding__gt=0, then=Coalesce(Subquery(first), Value(0))),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+    return Coalesce(Subquery(first), Value(0), output_field=IntegerField())
 
 
 def with_arrears(loans: QuerySet, on: datetime.date) -> QuerySet:

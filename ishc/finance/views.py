@@ -96,7 +96,7 @@ def _month_end(month: datetime.date) -> datetime.date:
 
 @scoped
 def index(request):
-    """The clubs in the user's area with both fund balances today (three queries in all)."""
+    """The clubs in the user's area with both fund balances today, in a fixed number of queries."""
     today = _today()
     clubs = visible(request.user, Club.objects.all())
     figures = {r["key"]: r for r in fund_figures(clubs, today, "club_id")}
