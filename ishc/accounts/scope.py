@@ -130,15 +130,19 @@ def scope_of(user: User) -> Scope:
     return scope
 
 
-def _filter(scope: Scope, qs: QuerySet, for_edit: bool = False) -> QuerySet:
+def _filter(
+    scope: Scope, qs: QuerySet, for_edit: bool = False, inherited: bool | None = None
+) -> QuerySet:
     model = qs.model
     club_path = getattr(model, "SCOPE_CLUB", None)
     unit_path = getattr(model, "SCOPE_UNIT", None)
+    if inherited is None:
+        inherited = getattr(model, "SCOPE_INHERITED", False)
     if unit_path is not None:
         unit_q = scope.unit_q(
             unit_path,
             national_objects=not for_edit and getattr(model, "SCOPE_NATIONAL", False),
-            inherited=not for_edit and getattr(model, "SCOPE_INHERITED", False),
+            inherited=not for_edit and inherited,
         )
     if club_path is not None and unit_path is not None:
         return qs.filter(
@@ -165,9 +169,10 @@ def _unit_self_q(scope: Scope) -> Q:
     return q
 
 
-def visible(user: User, qs: QuerySet) -> QuerySet:
-    """What the user may see of `qs`."""
-    return _filter(scope_of(user), qs)
+def visible(user: User, qs: QuerySet, inherited: bool | None = None) -> QuerySet:
+    """What the user may see of `qs`. `inherited` overrides the model's SCOPE_INHERITED for one
+    use, e.g. a club recording its share of its province's allocation must see that allocation."""
+    return _filter(scope_of(user), qs, inherited=inherited)
 
 
 def editable(user: User, qs: QuerySet) -> QuerySet:

@@ -3,9 +3,12 @@ ValidationErrors are shown on the form's fields."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ishc.accounts.scope import visible
+from ishc.board.models import Contribution, ContributionKind
 from ishc.clubs.models import LoanMethod, Member, Membership
 
 from .models import CAPITAL_SOURCES, EXPENSE_CATEGORIES, INCOME_CATEGORIES, EntryKind, FundKind
@@ -81,10 +84,25 @@ class EntryForm(forms.Form):
     counterpart = forms.CharField(label=_("Outside party"), required=False, max_length=200)
     voucher = forms.CharField(label=_("Voucher number"), required=False, max_length=40)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    contribution = forms.ModelChoiceField(
+        label=_("From contribution"),
+        queryset=Contribution.objects.none(),
+        required=False,
+        help_text=_("For capital received: the recorded contribution it comes from."),
+    )
 
-    def __init__(self, *args, club, **kwargs):
+    def __init__(self, *args, club, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = _member_choices(club)
+        # Cash given to this club, or to its commune or province to share out: the units above
+        # a club board's own are part of what it may draw on.
+        self.fields["contribution"].queryset = visible(
+            user,
+            Contribution.objects.filter(kind=ContributionKind.CASH).filter(
+                Q(club=club) | Q(club__isnull=True, unit__in=[club.commune_id, club.province_id])
+            ),
+            inherited=True,
+        )
 
         def group(label, cats):
             return (label, [(c.value, c.label) for c in cats])

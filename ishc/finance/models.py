@@ -141,6 +141,16 @@ class Entry(Immutable):
     counterpart = models.CharField(_("outside party"), max_length=200, blank=True)
     voucher = models.CharField(_("voucher number"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Capital received can name the contribution it comes from (resources mobilised, recorded by
+    # the Steering Board's secretariat or the province), so the two books can be reconciled.
+    contribution = models.ForeignKey(
+        "board.Contribution",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="capital_entries",
+        verbose_name=_("from contribution"),
+    )
     reverses = models.OneToOneField(
         "self",
         models.PROTECT,

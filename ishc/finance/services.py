@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ishc.accounts.models import Role
 from ishc.audit.services import record, snapshot
+from ishc.board.models import Contribution, ContributionKind
 from ishc.clubs.models import Club, Member, Membership
 
 from . import ledger
@@ -167,6 +168,7 @@ def record_entry(
     counterpart: str = "",
     voucher: str = "",
     note: str = "",
+    contribution: Contribution | None = None,
 ) -> Entry:
     """Capital received, other income or an expense, in one of the club's funds."""
     amount = check_amount(amount)
@@ -180,6 +182,8 @@ def record_entry(
     if member is not None and member.club_id != club.pk:
         raise ValidationError({"member": _("This person is not a member of the club.")})
     with transaction.atomic():
+        if contribution is not None:
+            _check_contribution(club, kind, amount, contribution)
         fund = _locked_fund(club, fund_kind)
         if kind == EntryKind.EXPENSE:
             _check_cash(fund, amount, date)
@@ -194,9 +198,44 @@ def record_entry(
             counterpart=counterpart,
             voucher=voucher,
             note=note,
+            contribution=contribution,
         )
         record(user, "finance.entry.recorded", entry, after=snapshot(entry))
         return entry
+
+
+def _check_contribution(club: Club, kind: str, amount: int, contribution: Contribution) -> None:
+    """A capital entry may name a cash contribution given to this club, or to its commune or
+    province (an allocation the unit shares out), and never draw more than its value."""
+    if kind != EntryKind.CAPITAL:
+        raise ValidationError(
+            {"contribution": _("Only capital received comes from a contribution.")}
+        )
+    if contribution.kind != ContributionKind.CASH:
+        raise ValidationError(
+            {"contribution": _("A contribution in kind is not cash for the fund.")}
+        )
+    if contribution.club_id is not None:
+        fits = contribution.club_id == club.pk
+    else:
+        fits = contribution.unit_id is not None and contribution.unit_id in (
+            club.commune_id,
+            club.province_id,
+        )
+    if not fits:
+        raise ValidationError(
+            {"contribution": _("This contribution was given to another club or unit.")}
+        )
+    # Lock the contribution so that two clubs drawing on one allocation cannot both pass.
+    locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    drawn = Entry.objects.filter(contribution=locked).aggregate(total=Sum("amount"))["total"] or 0
+    if drawn + amount > locked.amount:
+        raise ValidationError(
+            {
+                "amount": _("Only %(left)s ₫ of this contribution is left to record as capital.")
+                % {"left": number_format(locked.amount - drawn, 0, force_grouping=True)}
+            }
+        )
 
 
 def transfer(
@@ -271,6 +310,8 @@ def reverse_entry(user, entry: Entry, *, date: datetime.date, reason: str) -> En
             counterpart=entry.counterpart,
             voucher=entry.voucher,
             note=reason[:300],
+            # A reversed capital entry gives its share of the contribution back.
+            contribution_id=entry.contribution_id,
             reverses=entry,
         )
         if loan is not None:

@@ -149,7 +149,7 @@ def club(request, pk):
 @scoped
 def entry_new(request, pk):
     club = _club_for_recording(request, pk)
-    form = forms.EntryForm(request.POST or None, club=club)
+    form = forms.EntryForm(request.POST or None, club=club, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         entry = forms.apply(
@@ -166,6 +166,7 @@ def entry_new(request, pk):
                 counterpart=d["counterpart"],
                 voucher=d["voucher"],
                 note=d["note"],
+                contribution=d["contribution"],
             ),
         )
         if entry:
