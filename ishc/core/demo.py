@@ -9,10 +9,10 @@ DEMO_STEPS = [
     "ishc.accounts.demo",
     "ishc.finance.demo",
     "ishc.activities.demo",
+    # Reports freeze fund and loan figures on submission, so they come after the funds.
     "ishc.reports.demo",
     "ishc.board.demo",
     "ishc.indicators.demo",
-    # Reports freeze fund and loan figures on submission, so they come after the funds.
 ]
 
 DEMO_PASSWORD = "ishc-demo-2026"
