@@ -1,6 +1,8 @@
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.navigation import menu_for
@@ -25,6 +27,40 @@ def home(request):
             "assignments": request.user.assignments.select_related("unit", "club"),
             "can_enter": scope_of(request.user).can_enter,
             "counts": counts,
+            "club_tasks": _club_tasks(request.user),
             "shortcuts": [m for m in menu_for(request.user) if m["name"] != "home"],
         },
     )
+
+
+def _club_tasks(user) -> list[dict]:
+    """A club board's monthly round, as big buttons: the meeting, the money collected at it, and
+    the report. Only for the clubs the user is assigned to directly (a board has one)."""
+    scope = scope_of(user)
+    if not scope.can_enter or not scope.club_ids:
+        return []
+    clubs = Club.objects.filter(pk__in=scope.club_ids, status=ClubStatus.ACTIVE).order_by("name")
+    return [
+        {
+            "club": club,
+            "links": [
+                (
+                    _("Record this month's meeting"),
+                    "calendar-check",
+                    reverse("activities:meeting_new", args=[club.pk]),
+                ),
+                (
+                    _("Collect repayments and fees"),
+                    "cash-coin",
+                    reverse("finance:collect_current", args=[club.pk]),
+                ),
+                (
+                    _("Monthly report"),
+                    "file-earmark-check",
+                    reverse("reports:club", args=[club.pk]),
+                ),
+                (_("Add a member"), "person-plus", reverse("clubs:member_add", args=[club.pk])),
+            ],
+        }
+        for club in clubs
+    ]
