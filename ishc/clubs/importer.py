@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from ishc.accounts.scope import editable
-from ishc.audit.services import record
+from ishc.audit.services import entry, record_many
 from ishc.core.text import fold
 from ishc.geo.models import EthnicGroup, Level, Scheme, Unit
 from ishc.geo.resolver import Resolution, province_2025, resolve
@@ -919,12 +919,12 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                     values[f] = default
             group = v.get("group")
             values["group_id"] = groups[(club_id, fast_fold(group.strip()))] if group else None
-            entry = by_club.setdefault(club_id, {"created": [], "updated": []})
+            changed = by_club.setdefault(club_id, {"created": [], "updated": []})
             if v["_existing"]:
                 old = stored[v["_existing"]]
                 if any(old[f] != value for f, value in values.items()):
                     updates.append(Member(pk=old["pk"], search_name=v["search_name"], **values))
-                    entry["updated"].append(old["pk"])
+                    changed["updated"].append(old["pk"])
             else:
                 values["birth_date"] = adapt_date(values["birth_date"])
                 new_rows.append((club_id, v["search_name"], stamp, *values.values()))
@@ -945,15 +945,21 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
             Member.objects.bulk_update(
                 updates, [*MEMBER_FIELDS, "group_id", "search_name"], batch_size=1000
             )
-        for club_id, entry in by_club.items():
-            if entry["created"] or entry["updated"]:
-                record(
+        # One entry per club (who, which club, which members were created or updated),
+        # written together.
+        record_many(
+            [
+                entry(
                     user,
                     "clubs.member.imported",
                     None,
                     club=club_id,
-                    data={"file": filename, **entry},
+                    data={"file": filename, **changed},
                 )
+                for club_id, changed in by_club.items()
+                if changed["created"] or changed["updated"]
+            ]
+        )
         report.created, report.updated, report.committed = len(new_rows), len(updates), True
     return report
 
