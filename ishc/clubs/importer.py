@@ -811,11 +811,14 @@ def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
             )
         )
     in_file: dict[tuple, list] = {}
-    for v in new:
-        in_file.setdefault((v["search_name"], v["club_obj"].commune_id), []).append(v)
-    for v in new:
-        key = (v["search_name"], v["club_obj"].commune_id)
-        hits = [label for year, label in known.get(key, []) if abs(year - v["birth_year"]) <= 1]
+    keys = [(v["search_name"], v["club_obj"].commune_id) for v in new]
+    for key, v in zip(keys, new):
+        in_file.setdefault(key, []).append(v)
+    for key, v in zip(keys, new):
+        registered = known.get(key)
+        if registered is None and len(in_file[key]) == 1:
+            continue  # the name is alone in its commune: most rows stop here
+        hits = [label for year, label in registered or () if abs(year - v["birth_year"]) <= 1]
         hits += [
             _("row %(n)s") % {"n": o["_row"]}
             for o in in_file[key]
