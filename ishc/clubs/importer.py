@@ -630,15 +630,29 @@ _MISSING = object()
 def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Report):
     """Yield (row number, values, ok) for every non-blank row; errors of single cells are
     recorded. This loop runs once per cell (140,000 times for 10,000 members), hence the
-    shortcuts: plain text is stripped in place, and dropdown columns, which repeat a handful of
-    values, parse each distinct value once."""
+    shortcuts: plain text is stripped in place, a date cell is already a date, and every other
+    column parses each distinct text or number once — imports repeat the same joining date,
+    dropdown values and birth years over and over.
+
+    The caches are kept per type because 1.0 == True == 1 in Python but not in a cell; a
+    parser's errors are never cached, so every bad cell is still reported. Decimals are not
+    cached for numbers: -0.0 == 0.0 yet they keep their sign."""
     order = [
-        (c.key, index, c.parse, {} if c.choices else None, c.required, c.parse is _text)
+        (
+            c.key,
+            index,
+            c.parse,
+            None if c.parse is _text else {},
+            None if c.parse in (_text, parse_decimal) else {},
+            c.required,
+            c.parse is parse_date,
+        )
         for c in columns
         if (index := found.get(c.key)) is not None
     ]
     formula_rows = {r for r, _c in report.formulas}
     headers = rows[0]
+    date = datetime.date
     for number, raw in enumerate(rows[1:], start=2):
         if all(v is None or (v.isspace() or not v if isinstance(v, str) else False) for v in raw):
             continue  # blank rows are common between blocks of a register: skip them
@@ -650,13 +664,26 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
             continue
         ok = True
         width = len(raw)
-        for key, index, parse, cache, required, plain in order:
+        for key, index, parse, texts, numbers, required, dates in order:
             value = raw[index] if index < width else ""
-            if plain and type(value) is str:
-                parsed = value.strip()
-            elif cache is not None and (parsed := cache.get(value, _MISSING)) is not _MISSING:
-                pass
+            kind = type(value)
+            if kind is str:
+                if texts is None:
+                    parsed = value.strip()
+                    cache = None
+                else:
+                    cache = texts
+                    parsed = texts.get(value, _MISSING)
+            elif kind is date and dates:
+                parsed = value
+                cache = None
+            elif kind is float and numbers is not None:
+                cache = numbers
+                parsed = numbers.get(value, _MISSING)
             else:
+                cache = None
+                parsed = _MISSING
+            if parsed is _MISSING:
                 try:
                     parsed = parse(value)
                 except CellError as e:
