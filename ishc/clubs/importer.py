@@ -18,7 +18,9 @@ commune.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import io
 import re
 import unicodedata
@@ -1216,11 +1218,28 @@ VALIDATE = {"members": validate_members, "clubs": validate_clubs}
 COMMIT = {"members": commit_members, "clubs": commit_clubs}
 
 
+@contextlib.contextmanager
+def _without_cycle_collector():
+    """Pause Python's cycle collector for the import. Reading 10,000 rows allocates some
+    300,000 lists, dicts and tuples that all stay alive until the end; every few thousand
+    allocations the collector walks them all again, which cost about a third of an import
+    while freeing nothing. Plain reference counting still frees everything as usual; the
+    previous setting comes back afterwards, even on an error."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def validate(kind: str, user, data: bytes) -> Report:
     """Read and check the file; FileRefused becomes the report's only error. Errors and
     warnings come sorted by row, as a person corrects the file from top to bottom."""
     try:
-        report = VALIDATE[kind](user, data)
+        with _without_cycle_collector():
+            report = VALIDATE[kind](user, data)
     except FileRefused as e:
         report = Report(kind, SHEETS[kind])
         report.errors.append(Problem(_("File"), None, "", str(e)))
@@ -1233,5 +1252,6 @@ def validate(kind: str, user, data: bytes) -> Report:
 def run(kind: str, user, data: bytes, *, commit: bool, filename: str = "") -> Report:
     report = validate(kind, user, data)
     if commit and report.ok:
-        COMMIT[kind](user, report, filename)
+        with _without_cycle_collector():
+            COMMIT[kind](user, report, filename)
     return report
