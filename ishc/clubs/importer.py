@@ -75,7 +75,6 @@ def _fold_table() -> dict[int, str]:
 
 _FOLD_TABLE = _fold_table()
 _OUTSIDE_TABLE = re.compile("[^\x00-\u024f\u0300-\u036f\u1e00-\u1eff]")
-_SPACES = re.compile(r"\s+")
 
 
 def fast_fold(value: str) -> str:
@@ -84,7 +83,8 @@ def fast_fold(value: str) -> str:
     back to fold()."""
     if not value.isascii() and _OUTSIDE_TABLE.search(value):
         return fold(value)
-    return _SPACES.sub(" ", value.translate(_FOLD_TABLE)).strip().lower()
+    # split() and join() collapse and trim the same whitespace as \s+ does, faster.
+    return " ".join(value.translate(_FOLD_TABLE).split()).lower()
 
 
 class FileRefused(Exception):
@@ -841,9 +841,9 @@ def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
         )
     in_file: dict[tuple, list] = {}
     keys = [(v["search_name"], v["club_obj"].commune_id) for v in new]
-    for key, v in zip(keys, new):
+    for key, v in zip(keys, new, strict=True):
         in_file.setdefault(key, []).append(v)
-    for key, v in zip(keys, new):
+    for key, v in zip(keys, new, strict=True):
         registered = known.get(key)
         if registered is None and len(in_file[key]) == 1:
             continue  # the name is alone in its commune: most rows stop here
@@ -921,6 +921,8 @@ def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
 
 
 NEW_MEMBER_FIELDS = ["club_id", "search_name", "created_at", *MEMBER_FIELDS, "group_id"]
+# Each field with the value an empty cell stands for.
+_FIELD_DEFAULTS = [(f, _DEFAULTS.get(f)) for f in MEMBER_FIELDS]
 
 
 def commit_members(user, report: Report, filename: str = "") -> Report:
@@ -943,23 +945,23 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
         stamp = Member._meta.get_field("created_at").get_db_prep_value(now, connection)
         watermark = Member.objects.aggregate(m=Max("pk"))["m"] or 0
         new_rows, joined, updates, by_club = [], {}, [], {}
+        birth_date = MEMBER_FIELDS.index("birth_date")
         for v in report.rows:
             club_id = v["club_obj"].pk
-            values = {f: v.get(f) for f in MEMBER_FIELDS}
-            for f, default in _DEFAULTS.items():
-                if values[f] is None:
-                    values[f] = default
-            group = v.get("group")
-            values["group_id"] = groups[(club_id, fast_fold(group.strip()))] if group else None
+            get = v.get
+            values = [x if (x := get(f)) is not None else d for f, d in _FIELD_DEFAULTS]
+            group = get("group")
+            values.append(groups[(club_id, fast_fold(group.strip()))] if group else None)
             changed = by_club.setdefault(club_id, {"created": [], "updated": []})
             if v["_existing"]:
                 old = stored[v["_existing"]]
-                if any(old[f] != value for f, value in values.items()):
-                    updates.append(Member(pk=old["pk"], search_name=v["search_name"], **values))
+                fields = dict(zip(NEW_MEMBER_FIELDS[3:], values, strict=True))
+                if any(old[f] != value for f, value in fields.items()):
+                    updates.append(Member(pk=old["pk"], search_name=v["search_name"], **fields))
                     changed["updated"].append(old["pk"])
             else:
-                values["birth_date"] = adapt_date(values["birth_date"])
-                new_rows.append((club_id, v["search_name"], stamp, *values.values()))
+                values[birth_date] = adapt_date(values[birth_date])
+                new_rows.append((club_id, v["search_name"], stamp, *values))
                 joined[(club_id, v["search_name"], v["birth_year"])] = v["joined_on"]
         _insert(Member, NEW_MEMBER_FIELDS, new_rows)
         created = Member.objects.filter(pk__gt=watermark, created_at=now).values_list(
