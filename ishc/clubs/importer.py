@@ -656,8 +656,13 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
     headers = rows[0]
     date = datetime.date
     for number, raw in enumerate(rows[1:], start=2):
-        if all(v is None or (v.isspace() or not v if isinstance(v, str) else False) for v in raw):
-            continue  # blank rows are common between blocks of a register: skip them
+        first = raw[0] if raw else None
+        if not (type(first) is str and first and not first.isspace()) and all(
+            v is None or (v.isspace() or not v if isinstance(v, str) else False) for v in raw
+        ):
+            # Blank rows are common between blocks of a register: skip them (a filled first
+            # cell, the usual case, spares the scan of the whole row).
+            continue
         values: dict[str, Any] = {"_row": number}
         if number in formula_rows:
             # Already reported; checking the row further would only add confusing errors
