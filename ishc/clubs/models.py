@@ -209,7 +209,11 @@ class Member(models.Model):
     SCOPE_CLUB = "club"
 
     # The club the member belongs to now (or last belonged to); the periods say since when.
-    club = models.ForeignKey(Club, models.PROTECT, related_name="members", verbose_name=_("club"))
+    # No index of its own: member_club_name starts with the club and serves every lookup by
+    # club, and one index fewer to maintain makes importing 10,000 members markedly faster.
+    club = models.ForeignKey(
+        Club, models.PROTECT, related_name="members", verbose_name=_("club"), db_index=False
+    )
     full_name = models.CharField(_("full name"), max_length=120)
     search_name = models.CharField(max_length=120, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -289,7 +293,8 @@ class Membership(models.Model):
     SCOPE_CLUB = "club"
 
     member = models.ForeignKey(Member, models.CASCADE, related_name="periods")
-    club = models.ForeignKey(Club, models.PROTECT, related_name="memberships")
+    # No index of its own: membership_club_dates starts with the club (see Member.club).
+    club = models.ForeignKey(Club, models.PROTECT, related_name="memberships", db_index=False)
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leave_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)

@@ -1,9 +1,12 @@
 import datetime
+import gc
 import io
 import unicodedata
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -460,3 +463,67 @@ def test_it_points_at_the_formula_cell_after_an_empty_styled_cell(world):
 
     report = _validate(world.commune, book("members", [member(world.A)], extra=formula))
     assert [(r, c) for r, c, _m in _messages(report)] == [(2, "L")]
+
+
+def test_it_writes_one_audit_entry_per_club_in_queries_that_do_not_grow_with_clubs(world):
+    """Each club's entry says who imported, from which file, and which members were created;
+    the entries are written together, so a file spanning three clubs costs the same number of
+    queries as a file for one."""
+    one = importer.validate("members", world.central, book("members", [member(world.A, "An")]))
+    rows = [member(club, f"Người {i}") for i, club in enumerate([world.A, world.B, world.C] * 3)]
+    three = importer.validate("members", world.central, book("members", rows))
+    assert one.ok and three.ok
+    with CaptureQueriesContext(connection) as one_club:
+        importer.commit_members(world.central, one, "mot.xlsx")
+    with CaptureQueriesContext(connection) as three_clubs:
+        importer.commit_members(world.central, three, "ba.xlsx")
+    assert len(three_clubs.captured_queries) == len(one_club.captured_queries)
+    for club in (world.A, world.B, world.C):
+        entry = AuditEntry.objects.get(
+            action="clubs.member.imported", club=club, data__file="ba.xlsx"
+        )
+        assert entry.user == world.central and entry.user_name == world.central.username
+        assert sorted(entry.data["created"]) == sorted(
+            Member.objects.filter(club=club, full_name__startswith="Người").values_list(
+                "pk", flat=True
+            )
+        )
+        assert entry.data["updated"] == []
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_it_leaves_the_cycle_collector_as_it_found_it(world, enabled):
+    data = book("members", [member(world.A, "An"), member(world.A, "Bình", **{"Giới tính": "?"})])
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        importer.run("members", world.central, data, commit=True)
+        assert gc.isenabled() is enabled
+        importer.run("members", world.central, b"not a workbook", commit=True)
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_it_parses_a_repeated_value_once_but_reports_every_bad_cell(world):
+    """The per-column caches: the same text gives the same value on every row, and a bad value
+    is reported on each row it appears in, whatever the type of the cell."""
+    rows = [
+        member(world.A, "An", **{"Ngày vào CLB": "15/03/2024", "Khuyết tật": 1.0}),
+        member(world.A, "Bình", **{"Ngày vào CLB": "15/03/2024", "Khuyết tật": True}),
+        member(world.A, "Cúc", **{"Ngày vào CLB": "31/02/2024"}),
+        member(world.A, "Dũng", **{"Ngày vào CLB": "31/02/2024"}),
+        member(world.A, "Đào", **{"Năm sinh": 1.0}),
+        member(world.A, "Hằng", **{"Năm sinh": True}),
+    ]
+    report = _validate(world.central, book("members", rows))
+    assert _messages(report) == [
+        (4, "N", "31/02/2024 is not a real date."),
+        (5, "N", "31/02/2024 is not a real date."),
+        (6, "E", f"1 is out of range (1900–{datetime.date.today().year})."),
+        (6, "E", "Give the date of birth or at least the birth year."),
+        (7, "E", "Write a whole number."),
+        (7, "E", "Give the date of birth or at least the birth year."),
+    ]
