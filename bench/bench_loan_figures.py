@@ -190,6 +190,7 @@ def _hand(group_column):
                         "borrowers",
                     ],
                     map(int, values),
+                    strict=True,
                 )
             )
         cursor.execute(HAND_PAR.format(g=g), params)
