@@ -164,6 +164,17 @@ def _best(call, repeat=2):
     return best, result
 
 
+HAND_SECONDS = {}
+
+
+def _timed(cursor, name, sql, params):
+    started = time.perf_counter()
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
+    HAND_SECONDS[name] = round(time.perf_counter() - started, 3)
+    return rows
+
+
 def _hand(group_column):
     from django.db import connection
 
@@ -177,8 +188,7 @@ def _hand(group_column):
     g = group_column or "0"
     rows = {}
     with connection.cursor() as cursor:
-        cursor.execute(HAND_FLOWS.format(g=g), params)
-        for key, *values in cursor.fetchall():
+        for key, *values in _timed(cursor, "flows", HAND_FLOWS.format(g=g), params):
             rows[key] = dict(
                 zip(
                     [
@@ -193,10 +203,11 @@ def _hand(group_column):
                     strict=True,
                 )
             )
-        cursor.execute(HAND_PAR.format(g=g), params)
-        par = {key: int(value) for key, value in cursor.fetchall()}
-        cursor.execute(HAND_ON_TIME.format(g=g), params)
-        on_time = {key: (int(due), int(paid)) for key, due, paid in cursor.fetchall()}
+        par = {key: int(v) for key, v in _timed(cursor, "par30", HAND_PAR.format(g=g), params)}
+        on_time = {
+            key: (int(due), int(paid))
+            for key, due, paid in _timed(cursor, "on_time", HAND_ON_TIME.format(g=g), params)
+        }
     for key, row in rows.items():
         row["par30_principal"] = par.get(key, 0)
         row["instalments_due"], row["instalments_paid_on_time"] = on_time.get(key, (0, 0))
@@ -223,6 +234,7 @@ def _measure():
         out[f"{name}_hand_sql_seconds"] = round(hand_s, 3)
         out[f"{name}_ratio"] = round(service_s / hand_s, 2)
         out[f"{name}_identical"] = mine == hand_rows
+        out[f"{name}_hand_sql_parts_seconds"] = dict(HAND_SECONDS)
         if group_by is None:
             out["national_row"] = mine[0]
     out["note"] = (

@@ -19,6 +19,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -32,7 +33,7 @@ from django.db.models.functions import Coalesce
 from ishc.clubs.models import Club
 
 from . import ledger
-from .models import Entry, EntryKind, FundKind, Loan
+from .models import Entry, EntryKind, FundKind, Instalment, Loan
 
 GROUPS = ("club_id", "club__commune_id", "club__province_id", None)
 
@@ -166,7 +167,36 @@ def loan_figures(
     loans = ledger.with_figures(Loan.objects.filter(club__in=club_ids), on)
     par = _grouped(loans, group_by, par30_principal=ledger.par_expr(on, 30))
 
-    on_time = ledger.on_time_counts(Loan.objects.filter(club__in=club_ids), start, end, group_by)
+    paid_by_due = ledger._sum_subquery(
+        Entry.objects.filter(
+            loan=OuterRef("loan_id"), kind__in=ledger.PAID_KINDS, date__lte=OuterRef("due_date")
+        ),
+        "loan",
+        "amount",
+    )
+    outstanding_before = ledger._sum_subquery(
+        Entry.objects.filter(loan=OuterRef("loan_id"), date__lt=OuterRef("due_date")),
+        "loan",
+        "principal",
+    )
+    instalments = (
+        Instalment.objects.filter(
+            loan__club__in=club_ids,
+            version=F("loan__schedule_version"),
+            no__gte=1,
+            due_date__gte=start,
+            due_date__lte=end,
+        )
+        .annotate(paid_by_due=paid_by_due, outstanding_before=outstanding_before)
+        .filter(outstanding_before__gt=0)
+    )
+    on_time = _grouped(
+        instalments,
+        group_by,
+        prefix="loan__",
+        instalments_due=Count("pk"),
+        instalments_paid_on_time=Count("pk", filter=Q(cum_total__lte=F("paid_by_due"))),
+    )
 
     zero_flows = dict.fromkeys(
         [

@@ -6,9 +6,6 @@ One module, so that "how is this figure computed?" has one answer:
 - a loan's outstanding principal = Σ entry.principal of the loan (disbursed − principal repaid −
   written off, reversals netting out);
 - interest due on a date = scheduled interest due by then − interest paid;
-- an instalment is *due* in a period when its date falls in it while principal is outstanding
-  (Σ entry.principal before that day > 0), and *paid on time* when what was paid (principal and
-  interest) up to its due date covers its running total;
 - arrears: the oldest instalment of the schedule in force whose running total (principal +
   interest) exceeds what the member has paid by that date; days overdue = date − its due date,
   counted only while principal is outstanding (a repaid or written-off loan has no arrears).
@@ -23,7 +20,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -254,60 +250,3 @@ def due_by(loans: QuerySet, on: datetime.date) -> QuerySet:
         paid_total=_sum_subquery(entries.filter(kind__in=PAID_KINDS), "loan", "amount"),
         scheduled_total=Coalesce(Subquery(last_cum, output_field=BigIntegerField()), Value(0)),
     )
-
-
-def on_time_counts(
-    loans: QuerySet, start: datetime.date, end: datetime.date, group: str | None
-) -> dict:
-    """{key: {"instalments_due": n, "instalments_paid_on_time": m}} over the instalments of the
-    schedule in force of `loans` falling due in [start, end], grouped by `group` (a lookup on
-    Loan such as "club__province_id"; None gives one row keyed None). One query.
-
-    Comparing each instalment with a correlated sum of the payments up to its due date is one
-    index probe per instalment and takes most of a minute for the whole country. Instead, each
-    loan's entries and due instalments are sorted once by date and both sums are read off as
-    running totals: with ORDER BY date the frame of a row includes every row of the same date, so
-    at an instalment the running sum of payments is Σ paid up to and including its due date, and
-    the running principal minus that day's principal is Σ principal before it. Raw SQL because the
-    ORM cannot window over a UNION; the loans (and their scope) still come from the queryset.
-    """
-    group_value = F(group) if group else Value(0, output_field=IntegerField())
-    keyed = loans.order_by().annotate(grp=group_value).values("pk", "schedule_version", "grp")
-    loans_sql, loans_params = keyed.query.sql_with_params()
-    sql = f"""
-        WITH scoped (id, version, grp) AS ({loans_sql}),
-        stream AS (
-            SELECT e.loan_id, e.date AS d, CAST(NULL AS BIGINT) AS cum_total,
-                   CASE WHEN e.kind IN (%s, %s) THEN e.amount ELSE 0 END AS paid, e.principal
-            FROM {Entry._meta.db_table} e
-            WHERE e.loan_id IN (SELECT id FROM scoped) AND e.date <= %s
-            UNION ALL
-            SELECT i.loan_id, i.due_date, i.cum_total, 0, 0
-            FROM {Instalment._meta.db_table} i
-            JOIN scoped ON scoped.id = i.loan_id AND scoped.version = i.version
-            WHERE i.no >= 1 AND i.due_date >= %s AND i.due_date <= %s
-        ),
-        running AS (
-            SELECT loan_id, cum_total,
-                   SUM(paid) OVER (PARTITION BY loan_id ORDER BY d) AS paid_by_due,
-                   SUM(principal) OVER (PARTITION BY loan_id ORDER BY d)
-                     - SUM(principal) OVER (PARTITION BY loan_id, d) AS outstanding_before
-            FROM stream
-        )
-        SELECT scoped.grp, COUNT(*),
-               SUM(CASE WHEN running.cum_total <= running.paid_by_due THEN 1 ELSE 0 END)
-        FROM running JOIN scoped ON scoped.id = running.loan_id
-        WHERE running.cum_total IS NOT NULL AND running.outstanding_before > 0
-        GROUP BY scoped.grp
-    """
-    params = (*loans_params, *PAID_KINDS, end, start, end)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {
-        (key if group else None): {
-            "instalments_due": int(due),
-            "instalments_paid_on_time": int(paid),
-        }
-        for key, due, paid in rows
-    }
