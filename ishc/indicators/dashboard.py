@@ -90,7 +90,36 @@ def _fmt(fig) -> dict:
     return {"num": fig.num, "den": fig.den, "value": fig.value, "display": fig.display_value}
 
 
-def build(where: Where, params, today: datetime.date | None = None) -> dict:
+def _needs_loans(code: str) -> bool:
+    from .sources import SOURCES
+
+    ind = catalogue.BY_CODE[code]
+    return bool({ind.num, ind.den} & SOURCES["loans"][1])
+
+
+# The loan indicators: for the whole country their counters take most of a minute on
+# PostgreSQL (every loan's schedule against its payments, docs/finance.md), so the national
+# page can leave them to a request of their own (loans_section) and show everything else first.
+LOAN_CODES = tuple(i.code for i in catalogue.INDICATORS if _needs_loans(i.code))
+LOAN_SECTION = "loans"
+
+
+def _defers_loans(params, targets) -> bool:
+    """The loan figures wait for their own request unless this page needs them itself: a target
+    on a loan indicator, or one asked for as column, sort, map or trend (or ?loans=now, the
+    link for browsers without script)."""
+    if params.get("loans") == "now":
+        return False
+    asked = {(params.get(k) or "").lstrip("-") for k in ("col", "sort", "map", "trend")}
+    asked |= {t.indicator for t in targets}
+    return not asked & set(LOAN_CODES)
+
+
+def build(
+    where: Where, params, today: datetime.date | None = None, defer_loans: bool = False
+) -> dict:
+    """The whole dashboard; with defer_loans (the national page) the loan indicators may be left
+    out (see _defers_loans) and come from loans_section instead."""
     today = today or timezone.localdate()
     unit = where.unit
     province = None
@@ -100,11 +129,18 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
     child = CHILD_BY[where.level]
     results = Results(today)
     by = child or "nation"
+    targets = targets_for(unit, programme)
+    deferred = defer_loans and _defers_loans(params, targets)
+    main_codes = (
+        tuple(i.code for i in catalogue.INDICATORS if i.code not in LOAN_CODES)
+        if deferred
+        else None
+    )
     result = results.get(
         "compute",
         unit,
-        (period.start, period.end, by, None),
-        lambda: compute(period, unit=unit, by=by, today=today),
+        (period.start, period.end, by, main_codes),
+        lambda: compute(period, unit=unit, by=by, today=today, codes=main_codes),
     )
 
     # Target cards: each target on its own period (a phase, a year or the whole programme);
@@ -113,7 +149,6 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
     # Keyed by first and last counted day: a running phase and its running programme that start
     # together (1648's 2025–2030 and 2025–2035) are the same computation until the phase ends.
     by_period = {(period.start, result.day): result}
-    targets = targets_for(unit, programme)
     for target in targets:
         tp = period_of(target)
         key = (tp.start, tp.last_day(today))
@@ -140,7 +175,11 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
     headline = [
         {"ind": catalogue.BY_CODE[code], **_fmt(result.get(code, total=True))} for code in HEADLINE
     ]
-    headline = [h for h in headline if h["num"] is not None]
+    headline = [
+        h
+        for h in headline
+        if h["num"] is not None and not (deferred and h["ind"].code in LOAN_CODES)
+    ]
 
     # Table of the units one level down, sortable by any indicator.
     columns = list(TABLE_COLUMNS)
@@ -230,13 +269,18 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
         map_data["ind"] = catalogue.BY_CODE[map_code]
 
     by_code = {h["ind"].code: h for h in headline}
+    args = [where.obj.pk] if where.obj is not None else []
+    query = params.urlencode() if hasattr(params, "urlencode") else ""
     sections = [
         {
             "title": title,
             "sheet": sheet,
-            "items": [by_code[c] for c in codes if c in by_code],
+            "items": [by_code[c] for c in section_codes if c in by_code],
+            "deferred_url": reverse("indicators:nation_loans") + f"?{query}"
+            if deferred and sheet == LOAN_SECTION
+            else None,
         }
-        for title, sheet, codes in SECTIONS
+        for title, sheet, section_codes in SECTIONS
     ]
     from ishc.board.models import SourceType
 
@@ -251,8 +295,8 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
     resources = [
         {"label": label, "amount": per_source.get(value, 0)} for value, label in SourceType.choices
     ]
-    args = [where.obj.pk] if where.obj is not None else []
     return {
+        "loans_deferred": deferred,
         "sections": sections,
         "resources": resources,
         "report_month": report_month(period, result.day, today),
@@ -284,6 +328,37 @@ def build(where: Where, params, today: datetime.date | None = None) -> dict:
         "composition": composition,
         "map": map_data,
         "indicators": catalogue.INDICATORS,
+    }
+
+
+def loans_section(where: Where, params, today: datetime.date | None = None) -> dict:
+    """The "Loans and PAR30" section alone (totals only, one row for the unit), cached like the
+    rest of the dashboard: what the national page loads after showing everything else."""
+    today = today or timezone.localdate()
+    unit = where.unit
+    province = None
+    if unit is not None:
+        province = unit.province if where.level in ("club", "commune") else unit
+    _programmes, _programme, _phase, period = programme_and_period(params, today, province)
+    title, sheet, section_codes = next(s for s in SECTIONS if s[1] == LOAN_SECTION)
+    codes = tuple(section_codes)
+    result = Results(today).get(
+        "compute",
+        unit,
+        (period.start, period.end, "nation", codes),
+        lambda: compute(period, unit=unit, by="nation", today=today, codes=codes),
+    )
+    items = [{"ind": catalogue.BY_CODE[c], **_fmt(result.get(c, total=True))} for c in codes]
+    args = [where.obj.pk] if where.obj is not None else []
+    return {
+        "sec": {
+            "title": title,
+            "sheet": sheet,
+            "items": [h for h in items if h["num"] is not None],
+            "deferred_url": None,
+        },
+        "export_url": reverse(f"indicators:{where.level}_export", args=args),
+        "query": params.urlencode() if hasattr(params, "urlencode") else "",
     }
 
 

@@ -6,6 +6,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.home, name="dashboard"),
     path("nation/", views.dashboard, {"level": "nation"}, name="nation"),
+    path("nation/loans/", views.loans, {"level": "nation"}, name="nation_loans"),
     path("province/<int:pk>/", views.dashboard, {"level": "province"}, name="province"),
     path("commune/<int:pk>/", views.dashboard, {"level": "commune"}, name="commune"),
     path("club/<int:pk>/", views.dashboard, {"level": "club"}, name="club"),

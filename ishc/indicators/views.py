@@ -15,7 +15,7 @@ from ishc.clubs.models import Club
 from ishc.geo.models import Unit
 
 from . import catalogue, exports, services
-from .dashboard import Where, build
+from .dashboard import Where, build, loans_section
 from .forms import ImportForm, TargetForm
 from .models import Target
 
@@ -81,13 +81,20 @@ def home(request):
 @scoped
 def dashboard(request, level="nation", pk=None):
     where = _where(request, level, pk)
-    ctx = build(where, request.GET)
+    ctx = build(where, request.GET, defer_loans=level == "nation")
     ctx["breadcrumbs"] = _breadcrumbs(where, request.user)
     ctx["query"] = request.GET.urlencode()
     without_sort = request.GET.copy()
     without_sort.pop("sort", None)
     ctx["sort_base"] = without_sort.urlencode()
     return render(request, "indicators/dashboard.html", ctx)
+
+
+@scoped
+def loans(request, level="nation", pk=None):
+    """The national page's loan section, fetched by htmx once the rest of the page is shown."""
+    where = _where(request, level, pk)
+    return render(request, "indicators/_section.html", loans_section(where, request.GET))
 
 
 @scoped
