@@ -12,14 +12,14 @@ already holds clubs). SQLite always uses its own temporary file. Prints one JSON
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from driver import run_on_each_database, setup_django  # noqa: E402
 
 
 def main():
@@ -31,41 +31,13 @@ def main():
     if args.backend:
         print(json.dumps(run(args)))
         return
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}
-        results["sqlite"] = _child(args, "sqlite", env)
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        results["postgresql"] = _child(args, "postgresql", dict(os.environ))
-    print(json.dumps(results, indent=2))
-
-
-def _child(args, backend, env):
-    command = [
-        sys.executable,
-        __file__,
-        "--backend",
-        backend,
-        "--clubs",
-        str(args.clubs),
-        "--loans-per-club",
-        str(args.loans_per_club),
-    ]
-    out = subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    child_argv = ["--clubs", str(args.clubs), "--loans-per-club", str(args.loans_per_club)]
+    print(json.dumps(run_on_each_database(__file__, child_argv), indent=2))
 
 
 def run(args):
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ishc.settings")
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", "bench")
-    import django
+    setup_django()
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
     from ishc.clubs.models import Club
 
     if Club.objects.exists():
