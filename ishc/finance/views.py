@@ -22,6 +22,7 @@ from ishc.accounts.decorators import scoped
 from ishc.accounts.models import Role
 from ishc.accounts.scope import editable, visible, visible_or_404
 from ishc.clubs.models import Club, Member, Membership
+from ishc.core.breadcrumbs import trail
 
 from . import forms, ledger, services
 from .exports import xlsx_response
@@ -76,11 +77,10 @@ def _on(request) -> datetime.date:
 
 
 def _crumbs(club=None, *more):
-    crumbs = [{"label": _("Funds and loans"), "url": reverse("finance:index")}]
+    steps = [(_("Funds and loans"), reverse("finance:index"))]
     if club is not None:
-        crumbs.append({"label": club.name, "url": reverse("finance:club", args=[club.pk])})
-    crumbs.extend({"label": label, "url": url} for label, url in more)
-    return crumbs
+        steps.append((club.name, reverse("finance:club", args=[club.pk])))
+    return trail(*steps, *more)
 
 
 def _month_or_404(year, month) -> datetime.date:
