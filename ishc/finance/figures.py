@@ -117,32 +117,68 @@ def fund_figures(clubs: QuerySet | Q, on: datetime.date, group_by: str | None) -
     ]
 
 
+# The parts of loan_figures, each one query: money flows and borrowers from the entries, PAR30
+# from every loan's schedule against its payments, and the on-time rate from every instalment due.
+LOAN_PARTS = ("flows", "par30", "on_time")
+_FLOW_FIELDS = (
+    "loans_disbursed",
+    "amount_disbursed",
+    "principal_repaid",
+    "interest_received",
+    "outstanding_principal",
+    "borrowers",
+)
+
+
 def loan_figures(
     clubs: QuerySet | Q,
     start: datetime.date,
     end: datetime.date,
     on: datetime.date,
     group_by: str | None,
+    parts: tuple[str, ...] = LOAN_PARTS,
 ) -> list[dict]:
     """key, loans_disbursed (count), amount_disbursed, principal_repaid, interest_received (all in
     [start, end]); outstanding_principal and par30_principal (on `on`); borrowers (distinct members
     who received a disbursement in [start, end]); instalments_due (instalments of the schedule in
     force falling due in [start, end] while principal was still outstanding) and
-    instalments_paid_on_time (of those, paid in full by their due date). Four queries.
+    instalments_paid_on_time (of those, paid in full by their due date). One query for the groups
+    and one per part asked for (`parts`, default all three: four queries).
 
-    Cost grows with the loans and instalments of the clubs (bench/bench_arrears.py): about 3 s
-    for 30,000 loans and 50 s for 300,000 (the whole country) on PostgreSQL, mostly the on-time
-    rate, which looks up payments by each instalment's due date. Cache national rows.
+    Cost grows with the loans and instalments of the clubs (bench/bench_arrears.py,
+    bench/bench_loan_figures.py): the flows are one aggregate over the entries, but PAR30 and above
+    all the on-time rate look at every loan's schedule, about 50 s for the whole country on
+    PostgreSQL. A caller that needs only borrowers or amounts asks for parts=("flows",).
     """
     _check(group_by)
+    unknown = set(parts) - set(LOAN_PARTS)
+    if unknown:
+        raise ValueError(f"unknown loan figure parts: {sorted(unknown)}")
     clubs = _clubs(clubs)
     club_ids = clubs.values("pk")
     keys = _grouped(clubs, _club_lookup(group_by), clubs=Count("pk"))
+    flows = _flows(club_ids, start, end, on, group_by) if "flows" in parts else {}
+    par = _par30(club_ids, on, group_by) if "par30" in parts else {}
+    on_time = _on_time(club_ids, start, end, group_by) if "on_time" in parts else {}
 
+    rows = []
+    for key in sorted(keys, key=lambda k: (k is None, k or 0)):
+        row = {"key": key}
+        if "flows" in parts:
+            row.update(dict.fromkeys(_FLOW_FIELDS, 0), **flows.get(key, {}))
+        if "par30" in parts:
+            row["par30_principal"] = par.get(key, {}).get("par30_principal", 0)
+        if "on_time" in parts:
+            row.update(on_time.get(key, {"instalments_due": 0, "instalments_paid_on_time": 0}))
+        rows.append(row)
+    return rows
+
+
+def _flows(club_ids, start, end, on, group_by) -> dict:
     period = Q(date__gte=start, date__lte=end)
     disbursement = Q(kind=EntryKind.DISBURSEMENT) & period
     entries = Entry.objects.filter(club__in=club_ids, date__lte=max(end, on))
-    flows = _grouped(
+    return _grouped(
         entries,
         group_by,
         # A reversed disbursement counts −1, so a corrected mistake leaves no loan behind.
@@ -164,9 +200,13 @@ def loan_figures(
         ),
     )
 
-    loans = ledger.with_figures(Loan.objects.filter(club__in=club_ids), on)
-    par = _grouped(loans, group_by, par30_principal=ledger.par_expr(on, 30))
 
+def _par30(club_ids, on, group_by) -> dict:
+    loans = ledger.with_figures(Loan.objects.filter(club__in=club_ids), on)
+    return _grouped(loans, group_by, par30_principal=ledger.par_expr(on, 30))
+
+
+def _on_time(club_ids, start, end, group_by) -> dict:
     paid_by_due = ledger._sum_subquery(
         Entry.objects.filter(
             loan=OuterRef("loan_id"), kind__in=ledger.PAID_KINDS, date__lte=OuterRef("due_date")
@@ -190,29 +230,10 @@ def loan_figures(
         .annotate(paid_by_due=paid_by_due, outstanding_before=outstanding_before)
         .filter(outstanding_before__gt=0)
     )
-    on_time = _grouped(
+    return _grouped(
         instalments,
         group_by,
         prefix="loan__",
         instalments_due=Count("pk"),
         instalments_paid_on_time=Count("pk", filter=Q(cum_total__lte=F("paid_by_due"))),
     )
-
-    zero_flows = dict.fromkeys(
-        [
-            "loans_disbursed",
-            "amount_disbursed",
-            "principal_repaid",
-            "interest_received",
-            "outstanding_principal",
-            "borrowers",
-        ],
-        0,
-    )
-    rows = []
-    for key in sorted(keys, key=lambda k: (k is None, k or 0)):
-        row = {"key": key, **zero_flows, **flows.get(key, {})}
-        row["par30_principal"] = par.get(key, {}).get("par30_principal", 0)
-        row.update(on_time.get(key, {"instalments_due": 0, "instalments_paid_on_time": 0}))
-        rows.append(row)
-    return rows

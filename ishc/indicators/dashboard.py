@@ -94,12 +94,14 @@ def _needs_loans(code: str) -> bool:
     from .sources import SOURCES
 
     ind = catalogue.BY_CODE[code]
-    return bool({ind.num, ind.den} & SOURCES["loans"][1])
+    return bool({ind.num, ind.den} & (SOURCES["par30"][1] | SOURCES["on_time"][1]))
 
 
-# The loan indicators: for the whole country their counters take most of a minute on
-# PostgreSQL (every loan's schedule against its payments, docs/finance.md), so the national
-# page can leave them to a request of their own (loans_section) and show everything else first.
+# The slow loan indicators, PAR30 and the on-time rate: for the whole country their counters
+# take most of a minute on PostgreSQL (every loan's schedule against its payments,
+# docs/finance.md), so the national page can leave them to a request of their own
+# (loans_section) and show everything else first. Borrowers and amounts come from one aggregate
+# over the entries and stay on the page.
 LOAN_CODES = tuple(i.code for i in catalogue.INDICATORS if _needs_loans(i.code))
 LOAN_SECTION = "loans"
 
