@@ -538,34 +538,41 @@ def member_move(request, pk):
 # Board, groups, volunteers
 
 
-@scoped
-@require_http_methods(["GET", "POST"])
-def board_add(request, pk):
-    club = _get_club_for_editing(request, pk)
-    form = forms.BoardForm(request.POST or None, club=club)
+def _club_form(request, club: Club, form, title, action):
+    """A small form about one club (board term, group, volunteer): on a valid post run the
+    service through `action(cleaned_data)`, then back to the club page."""
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if _run(
-            form,
-            lambda: services.add_board_term(
-                request.user,
-                club,
-                d["member"],
-                position=d["position"],
-                area=d["area"],
-                started_on=d["started_on"],
-                ended_on=d["ended_on"],
-            ),
-        ):
+        if _run(form, lambda: action(form.cleaned_data)):
             messages.success(request, _("Saved."))
             return redirect("clubs:detail", club.pk)
     return _form_page(
         request,
         form,
-        _("Board position"),
+        title,
         intro=club.name,
         cancel=reverse("clubs:detail", args=[club.pk]),
         crumbs=breadcrumbs(club),
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def board_add(request, pk):
+    club = _get_club_for_editing(request, pk)
+    return _club_form(
+        request,
+        club,
+        forms.BoardForm(request.POST or None, club=club),
+        _("Board position"),
+        lambda d: services.add_board_term(
+            request.user,
+            club,
+            d["member"],
+            position=d["position"],
+            area=d["area"],
+            started_on=d["started_on"],
+            ended_on=d["ended_on"],
+        ),
     )
 
 
@@ -625,24 +632,14 @@ def group_edit(request, pk):
 
 def _group_form(request, club: Club, group: Group | None):
     initial = {"name": group.name, "leader": group.leader_id} if group else None
-    form = forms.GroupForm(request.POST or None, club=club, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if _run(
-            form,
-            lambda: services.save_group(
-                request.user, club, name=d["name"], leader=d["leader"], group=group
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("clubs:detail", club.pk)
-    return _form_page(
+    return _club_form(
         request,
-        form,
+        club,
+        forms.GroupForm(request.POST or None, club=club, initial=initial),
         _("Group"),
-        intro=club.name,
-        cancel=reverse("clubs:detail", args=[club.pk]),
-        crumbs=breadcrumbs(club),
+        lambda d: services.save_group(
+            request.user, club, name=d["name"], leader=d["leader"], group=group
+        ),
     )
 
 
@@ -650,29 +647,19 @@ def _group_form(request, club: Club, group: Group | None):
 @require_http_methods(["GET", "POST"])
 def volunteer_add(request, pk):
     club = _get_club_for_editing(request, pk)
-    form = forms.VolunteerForm(request.POST or None, club=club)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if _run(
-            form,
-            lambda: services.add_volunteer(
-                request.user,
-                club,
-                d["member"],
-                kind=d["kind"],
-                started_on=d["started_on"],
-                ended_on=d["ended_on"],
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("clubs:detail", club.pk)
-    return _form_page(
+    return _club_form(
         request,
-        form,
+        club,
+        forms.VolunteerForm(request.POST or None, club=club),
         _("Volunteer"),
-        intro=club.name,
-        cancel=reverse("clubs:detail", args=[club.pk]),
-        crumbs=breadcrumbs(club),
+        lambda d: services.add_volunteer(
+            request.user,
+            club,
+            d["member"],
+            kind=d["kind"],
+            started_on=d["started_on"],
+            ended_on=d["ended_on"],
+        ),
     )
 
 
