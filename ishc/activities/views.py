@@ -16,6 +16,7 @@ from ishc.accounts.decorators import scoped
 from ishc.accounts.scope import editable, editable_or_404, visible, visible_or_404
 from ishc.clubs.models import Club, ClubStatus, VolunteerKind, VolunteerRole
 from ishc.core.breadcrumbs import trail
+from ishc.core.forms import put_errors
 
 from . import services
 from .figures import expected_visits
@@ -252,8 +253,7 @@ def record_new(request, club_id: int, kind: str):
         try:
             services.record_activity(request.user, club, kind=kind, **form.cleaned_data)
         except ValidationError as e:
-            for msg in e.messages:
-                form.add_error(None, msg)
+            put_errors(form, e)
         else:
             messages.success(request, _("Activity recorded."))
             return redirect("activities:club", club.pk)

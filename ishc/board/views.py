@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from ishc.accounts.decorators import scoped
 from ishc.accounts.scope import may_enter, visible
 from ishc.core.breadcrumbs import trail
+from ishc.core.forms import put_errors
 from ishc.core.text import fold
 from ishc.geo.models import Unit
 
@@ -63,15 +64,6 @@ def _year(request) -> int:
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _apply(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on its field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _page(request, qs, size: int = 50):
@@ -259,7 +251,7 @@ def task_note(request, pk):
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("Progress note added."))
             return redirect("board:task", pk=task.pk)
@@ -276,7 +268,7 @@ def task_new(request):
         try:
             task = services.create_task(request.user, supporting=supporting, **data)
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("Task added to the workplan."))
             return redirect("board:task", pk=task.pk)
@@ -301,7 +293,7 @@ def task_edit(request, pk):
         try:
             services.update_task(request.user, task, supporting=supporting, **data)
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("Task saved."))
             return redirect("board:task", pk=task.pk)
@@ -415,7 +407,7 @@ def conclusion_task(request, pk):
         try:
             task = services.conclusion_to_task(request.user, conclusion, **form.cleaned_data)
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("The conclusion is now a task of the workplan."))
             return redirect("board:task", pk=task.pk)
@@ -501,7 +493,7 @@ def member_form(request, pk=None):
         try:
             services.save_member(request.user, member, **form.cleaned_data)
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("Board member saved."))
             return redirect("board:agencies")
@@ -567,7 +559,7 @@ def contribution_new(request):
                 request.user, unit=form.cleaned_data["unit"], club=form.cleaned_data["club"], **data
             )
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("Contribution recorded."))
             return redirect("board:contributions")
@@ -647,7 +639,7 @@ def document_new(request):
                 request.user, upload=form.cleaned_data["file"], unit=form.clean_place(), **data
             )
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("Document added to the library."))
             return redirect("board:document", pk=document.pk)
@@ -675,7 +667,7 @@ def version_new(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("New version uploaded."))
             return redirect("board:document", pk=document.pk)
@@ -750,7 +742,7 @@ def event_new(request):
         try:
             services.record_event(request.user, unit=form.clean_place(), materials=chosen, **data)
         except ValidationError as e:
-            _apply(form, e)
+            put_errors(form, e)
         else:
             messages.success(request, _("Event recorded."))
             return redirect("board:events")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
@@ -24,6 +23,7 @@ from ishc.accounts.decorators import scoped
 from ishc.accounts.models import Role
 from ishc.accounts.navigation import OFFICERS
 from ishc.accounts.scope import editable, editable_or_404, scope_of, visible_or_404
+from ishc.core.forms import run_service
 
 from . import forms, importer, services, spreadsheets
 from .composition import card, club_card
@@ -103,17 +103,6 @@ def _form_page(request, form, title, *, cancel="", submit="", intro="", crumbs=N
             **extra,
         },
     )
-
-
-def _run(form, action) -> bool:
-    """Call the service; its ValidationError becomes a form error instead of a crash."""
-    try:
-        action()
-    except ValidationError as e:
-        for message in e.messages:
-            form.add_error(None, message)
-        return False
-    return True
 
 
 def breadcrumbs(club: Club | None = None, member: Member | None = None, unit=None) -> list:
@@ -262,7 +251,7 @@ def club_create(request):
                 request.user, registered=form.cleaned_data["commune"], **fields
             )
 
-        if _run(form, create):
+        if run_service(form, create):
             messages.success(request, _("Club %(code)s created.") % {"code": club.code})
             return redirect("clubs:detail", club.pk)
     return _form_page(
@@ -288,7 +277,7 @@ def club_edit(request, pk):
         # The form wrote the values onto its instance while validating; compare against the
         # stored row so the audit entry shows the real before/after.
         club = Club.objects.get(pk=club.pk)
-        if _run(
+        if run_service(
             form, lambda: services.update_club(request.user, club, registered=registered, **fields)
         ):
             messages.success(request, _("Saved."))
@@ -317,7 +306,7 @@ def club_status(request, pk):
     form = forms.StatusForm(request.POST or None, club=club, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _run(
+        if run_service(
             form,
             lambda: services.set_status(
                 request.user,
@@ -348,7 +337,7 @@ def club_confirm(request, pk):
     resolution = services.candidates(club)
     form = forms.ConfirmCommuneForm(request.POST or None, candidates=resolution.candidates)
     if request.method == "POST" and form.is_valid():
-        if _run(
+        if run_service(
             form,
             lambda: services.confirm_commune(request.user, club, form.cleaned_data["commune"]),
         ):
@@ -431,7 +420,7 @@ def member_add(request, pk):
                     **form.service_fields(),
                 )
 
-            if _run(form, add):
+            if run_service(form, add):
                 messages.success(request, _("%(name)s added.") % {"name": member.full_name})
                 if request.POST.get("another"):
                     return redirect("clubs:member_add", club.pk)
@@ -460,7 +449,7 @@ def member_edit(request, pk):
         duplicates = _duplicates_or_none(form, member.club, exclude=member)
         if duplicates is None:
             stored = Member.objects.get(pk=member.pk)
-            if _run(
+            if run_service(
                 form, lambda: services.update_member(request.user, stored, **form.service_fields())
             ):
                 messages.success(request, _("Saved."))
@@ -482,7 +471,7 @@ def _member_action(request, pk, form_class, title, action, **form_kwargs):
     kwargs = {k: (v(member) if callable(v) else v) for k, v in form_kwargs.items()}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: action(member, form.cleaned_data)):
+        if run_service(form, lambda: action(member, form.cleaned_data)):
             messages.success(request, _("Saved."))
             return redirect("clubs:member", member.pk)
     return _form_page(
@@ -542,7 +531,7 @@ def _club_form(request, club: Club, form, title, action):
     """A small form about one club (board term, group, volunteer): on a valid post run the
     service through `action(cleaned_data)`, then back to the club page."""
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: action(form.cleaned_data)):
+        if run_service(form, lambda: action(form.cleaned_data)):
             messages.success(request, _("Saved."))
             return redirect("clubs:detail", club.pk)
     return _form_page(
@@ -580,7 +569,7 @@ def _end(request, pk, model, title, action):
     obj = editable_or_404(request.user, model.objects.select_related("club", "member"), pk=pk)
     form = forms.EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: action(obj, form.cleaned_data["on"])):
+        if run_service(form, lambda: action(obj, form.cleaned_data["on"])):
             messages.success(request, _("Saved."))
             return redirect("clubs:detail", obj.club_id)
     return _form_page(

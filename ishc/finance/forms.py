@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ishc.accounts.scope import visible
 from ishc.board.models import Contribution, ContributionKind
 from ishc.clubs.models import LoanMethod, Member, Membership
+from ishc.core.forms import put_errors
 
 from .models import CAPITAL_SOURCES, EXPENSE_CATEGORIES, INCOME_CATEGORIES, EntryKind, FundKind
 
@@ -51,11 +52,7 @@ def apply(form: forms.Form, call):
     try:
         return call()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        put_errors(form, error)
         return None
 
 

@@ -19,6 +19,7 @@ from ishc.accounts.models import Role
 from ishc.accounts.scope import editable, editable_or_404, scope_of, visible, visible_or_404
 from ishc.clubs.models import Club, ClubStatus
 from ishc.core.breadcrumbs import trail
+from ishc.core.forms import put_errors
 from ishc.geo.models import Level, Unit
 
 from . import aggregate, rubric, services
@@ -115,8 +116,7 @@ def club(request, club_id: int):
         try:
             report = services.create_report(request.user, club, form.cleaned_data["month"])
         except ValidationError as e:
-            for msg in e.messages:
-                form.add_error(None, msg)
+            put_errors(form, e)
         else:
             return redirect("reports:detail", report.pk)
     return render(
@@ -386,8 +386,7 @@ def rubric_club(request, club_id: int, year: int):
                 request.user, result, form.cleaned_data["grade"], form.cleaned_data["reason"]
             )
         except ValidationError as e:
-            for msg in e.messages:
-                form.add_error(None, msg)
+            put_errors(form, e)
         else:
             messages.success(request, _("Grade saved."))
             return redirect("reports:rubric_club", club.pk, year)
