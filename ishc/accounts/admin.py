@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import Assignment, LoginThrottle, User
+
+# The admin's log-in counts failures and honours the lock-out exactly like the site's.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class AssignmentInline(admin.TabularInline):

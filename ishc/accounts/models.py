@@ -8,9 +8,10 @@ ishc.accounts.scope.
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,23 @@ class Role(models.TextChoices):
 READ_ONLY_ROLES = {Role.BOARD, Role.VIEWER}
 
 
+class ISHCUserManager(UserManager):
+    """User names are compared without regard to case, so that "Admin" can never stand beside
+    "admin" and an older member typing "Lan" for "lan" still gets in."""
+
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` is the deploy step that makes the first account: it must be an
+        # administrator of the whole country, never the model's default read-only viewer with no
+        # area (which officers could then list and reset).
+        extra_fields["role"] = Role.ADMIN
+        user = super().create_superuser(username, email, password, **extra_fields)
+        Assignment.objects.create(user=user)
+        return user
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     organisation = models.CharField(
@@ -39,6 +57,24 @@ class User(AbstractUser):
         help_text=_("Agency, association or donor the person works for."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = ISHCUserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_ci_unique",
+                violation_error_message=_("A user with that user name already exists."),
+            ),
+            # The admin flags and the role say the same thing, so that nothing which reads only
+            # the role (scoping, the people page) can mistake a superuser for a viewer.
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False, is_staff=False) | models.Q(role="admin"),
+                name="user_admin_flags_need_admin_role",
+                violation_error_message=_("Only administrators may have access to the admin."),
+            ),
+        ]
 
     @property
     def display_name(self) -> str:

@@ -39,6 +39,14 @@ class PersonForm(forms.ModelForm):
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
 
+    def clean_username(self):
+        # The database refuses case variants too; saying it on the field tells the officer which
+        # box to change.
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("A user with that user name already exists."))
+        return username
+
     def clean(self):
         data = super().clean()
         role = data.get("role")

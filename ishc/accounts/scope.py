@@ -226,14 +226,17 @@ def _assignment_inside_q(scope: Scope) -> Q:
 
 def manageable_users(user: User) -> QuerySet:
     """People the user may add, reset and deactivate: of a role below theirs, with every
-    assignment inside their scope (someone also assigned elsewhere belongs to a higher level)."""
+    assignment inside their scope (someone also assigned elsewhere belongs to a higher level),
+    and never a superuser or staff account."""
     from .models import Assignment
 
     scope = scope_of(user)
     roles = manageable_roles(user)
     if not roles or scope.empty:
         return User.objects.none()
-    qs = User.objects.filter(role__in=roles).exclude(pk=user.pk)
+    # Superusers and staff are outside every officer's reach, whatever role they carry: they
+    # are managed only from the command line or by another superuser in the admin.
+    qs = User.objects.filter(role__in=roles, is_superuser=False, is_staff=False).exclude(pk=user.pk)
     if scope.national:
         return qs
     inside = _assignment_inside_q(scope)
