@@ -12,9 +12,12 @@ Who may do what (domain §7):
       │◀──reject (province)───────────────────────────────── province_ok ──lock (province)──▶ locked
       │◀──reopen (central, with reason)──────────────────────────────────────────────────────┘
 
-Where the commune has no association yet (CommuneSetting.province_approves_directly), the
-province approves (or rejects) a submitted report itself: submitted ──approve (province)──▶
-province_ok. Nobody else skips a level.
+Where the commune has no association yet (CommuneSetting.province_approves_directly), or the
+club's 2025 commune is not confirmed yet, the province approves (or rejects) a submitted report
+itself: submitted ──approve (province)──▶ province_ok. Nobody else skips a level.
+
+Who may take a step is decided in one function, `may_act()`; everything else (buttons, the
+inbox, "waiting for" on the page) asks it.
 """
 
 import datetime
@@ -63,6 +66,11 @@ ACTIONS = {
 
 
 def province_approves_directly(club: Club) -> bool:
+    """True when no commune association stands between the club and the province. A club whose
+    2025 commune is not confirmed yet belongs to no commune officer's area (scopes follow the
+    stored commune), so without this its reports would wait at "submitted" for nobody."""
+    if club.commune_id is None:
+        return True
     return CommuneSetting.objects.filter(
         commune_id=club.commune_id, province_approves_directly=True
     ).exists()
@@ -95,10 +103,12 @@ def _step(report: MonthlyReport, action: str, direct: bool) -> tuple[int, str] |
     return None
 
 
-def _may(user, level: int, action: str) -> bool:
-    """Submitting is done by anyone entering data for the club (a commune officer may key in a
-    report brought on paper); approving and sending back only at exactly the level due, so that
-    nobody skips one; locking by the province or above; reopening only above the province."""
+def may_act(user, level: int, action: str) -> bool:
+    """The one rule of who may take a step of the workflow (the caller has checked the report is
+    in the user's editable scope). Submitting is done by anyone entering data for the club (a
+    commune officer may key in a report brought on paper); approving and sending back only at
+    exactly the level due, so that nobody skips one; locking by the province or above;
+    reopening only above the province."""
     mine = LEVEL.get(user.role)
     if mine is None:
         return False
@@ -107,6 +117,55 @@ def _may(user, level: int, action: str) -> bool:
     if action in ("lock", "reopen"):
         return mine >= level
     return mine == level
+
+
+def waiting_for(report: MonthlyReport, direct: bool | None = None) -> int | None:
+    """The level whose step comes next: who must approve, lock or (for a locked report) reopen."""
+    if direct is None:
+        direct = province_approves_directly(report.club)
+    for action in ("submit", "approve", "lock", "reopen"):
+        step = _step(report, action, direct)
+        if step:
+            return step[0]
+    return None
+
+
+def blocked_reasons(club: Club) -> list[str]:
+    """Why the club's reports would wait for nobody, each with what unblocks it; empty when every
+    step has someone to take it. Two small queries."""
+    from ishc.accounts.models import Assignment
+
+    reasons = []
+    if club.commune_id is None:
+        reasons.append(
+            _(
+                "The 2025 commune of this club is not confirmed yet, so the province association "
+                "approves its reports. Once the province confirms the commune, the commune "
+                "association approves them again."
+            )
+        )
+    officers = Assignment.objects.filter(user__is_active=True)
+    if (
+        not province_approves_directly(club)
+        and not officers.filter(unit_id=club.commune_id, user__role=Role.COMMUNE).exists()
+    ):
+        reasons.append(
+            _(
+                "No commune officer is assigned to %(commune)s, so its reports wait at "
+                "“submitted”. To unblock them, assign a commune officer, or the province marks "
+                "the commune as having no association yet and approves them itself."
+            )
+            % {"commune": club.commune}
+        )
+    if not officers.filter(unit_id=club.province_id, user__role=Role.PROVINCE).exists():
+        reasons.append(
+            _(
+                "No province officer is assigned to %(province)s, so its reports cannot be "
+                "approved by the province. To unblock them, assign a province officer."
+            )
+            % {"province": club.province}
+        )
+    return reasons
 
 
 def missing_fields(report: MonthlyReport) -> list[str]:
@@ -132,7 +191,7 @@ def available_actions(user, report: MonthlyReport) -> list[Action]:
     out = []
     for code, action in ACTIONS.items():
         step = _step(report, code, direct)
-        if step and _may(user, step[0], code):
+        if step and may_act(user, step[0], code):
             out.append(action)
     return out
 
@@ -156,7 +215,7 @@ def transition(user, report: MonthlyReport, action: str, reason: str = "") -> Mo
                 % {"status": report.get_status_display(), "action": ACTIONS[action].label.lower()}
             )
         level, new_status = step
-        if not _may(user, level, action):
+        if not may_act(user, level, action):
             raise ValidationError(
                 _("This step is for %(level)s; levels cannot be skipped.")
                 % {"level": LEVEL_NAMES[level]}

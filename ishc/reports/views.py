@@ -127,6 +127,7 @@ def club(request, club_id: int):
             "reports": visible(request.user, club.monthly_reports.all()),
             "year": _year(request),
             "form": form,
+            "blocked": services.blocked_reasons(club),
             "breadcrumbs": _crumbs((club.name, None)),
         },
     )
@@ -158,6 +159,7 @@ def detail(request, pk: int):
             "form": form,
             "missing": services.missing_fields(report) if report.status == Status.DRAFT else [],
             "actions": services.available_actions(request.user, report),
+            "waiting_for": _waiting_text(report),
             "timeline": report.transitions.select_related("user"),
             "statuses": dict(Status.choices),
             "breadcrumbs": _crumbs(
@@ -166,6 +168,31 @@ def detail(request, pk: int):
             ),
         },
     )
+
+
+def _waiting_text(report: MonthlyReport) -> str:
+    """Who takes the next step, said on the page, so that nobody wonders why a button is
+    missing; for a locked report, who may reopen it."""
+    direct = services.province_approves_directly(report.club)
+    level = services.waiting_for(report, direct)
+    if level is None:
+        return ""
+    name = services.LEVEL_NAMES[level]
+    if report.status == Status.LOCKED:
+        return _("Locked. Only %(level)s may reopen it, with a reason.") % {"level": name}
+    if report.status == Status.DRAFT:
+        return _("Waiting for %(level)s to submit it.") % {"level": name}
+    if direct and report.status == Status.SUBMITTED:
+        if report.club.commune_id is None:
+            return _(
+                "Waiting for %(level)s: the club's 2025 commune is not confirmed yet, so the "
+                "province approves directly."
+            ) % {"level": name}
+        return _(
+            "Waiting for %(level)s: the commune has no association yet, so the province "
+            "approves directly."
+        ) % {"level": name}
+    return _("Waiting for %(level)s.") % {"level": name}
 
 
 @scoped

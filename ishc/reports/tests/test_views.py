@@ -218,3 +218,13 @@ def test_it_pages_long_lists_of_clubs(client, world):
     page = _get(client, world.province, reverse("reports:index") + "?month=2026-03&page=2")
     assert len(page.context["rows"]) == 7  # 107 clubs in P: 100 on the first page
     assert page.context["totals"]["active_clubs"] == 107
+
+
+def test_it_warns_on_the_club_page_and_says_who_approves(client, world, report):
+    Club.objects.filter(pk=world.A.pk).update(commune=None)
+    transition(world.club, report, "submit")
+    page = _get(client, world.club, reverse("reports:club", args=[world.A.pk])).content.decode()
+    assert "not confirmed yet" in page and "the province association approves" in page
+    page = _get(client, world.province, reverse("reports:detail", args=[report.pk]))
+    assert "Waiting for the province association" in page.content.decode()
+    assert [a.code for a in page.context["actions"]] == ["approve", "reject"]

@@ -4,13 +4,18 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ishc.audit.models import AuditEntry
+from ishc.clubs.models import Club
 from ishc.reports.models import CommuneSetting, MonthlyReport, Status
 from ishc.reports.services import (
+    CENTRAL,
+    PROVINCE,
     available_actions,
+    blocked_reasons,
     create_report,
     set_commune_setting,
     transition,
     update_narrative,
+    waiting_for,
 )
 
 from .conftest import MONTH
@@ -156,3 +161,50 @@ def test_it_offers_each_user_only_their_own_step(world, report):
     assert [a.code for a in available_actions(world.commune, r)] == ["approve", "reject"]
     assert available_actions(world.province, r) == []
     assert available_actions(world.viewer, r) == []
+
+
+def _unconfirm(club):
+    # The resolver left the 2025 commune empty: the club waits in its province's "to confirm"
+    # list, as club 08-00003 did.
+    Club.objects.filter(pk=club.pk).update(commune=None)
+    club.refresh_from_db()
+
+
+def test_it_lets_the_province_approve_a_club_whose_commune_is_not_confirmed(world, report):
+    _unconfirm(world.A)
+    r = transition(world.club, report, "submit")
+    assert [a.code for a in available_actions(world.commune, r)] == []
+    assert [a.code for a in available_actions(world.province, r)] == ["approve", "reject"]
+    _refused(world.commune, r, "approve", "outside your area")
+    r = transition(world.province, r, "approve")
+    assert r.status == Status.PROVINCE_APPROVED
+    assert waiting_for(r) == PROVINCE  # the lock
+
+
+@pytest.mark.parametrize("state", ["confirmed", "unconfirmed", "no association", "no officer"])
+def test_it_gives_every_submitted_report_exactly_one_approver(world, report, state):
+    if state == "unconfirmed":
+        _unconfirm(world.A)
+    elif state == "no association":
+        CommuneSetting.objects.create(commune=world.c1, province_approves_directly=True)
+    elif state == "no officer":
+        world.commune.assignments.all().delete()
+    r = transition(world.club, report, "submit")
+    officers = [world.commune, world.province, world.central, world.outsider, world.viewer]
+    approvers = [u.username for u in officers if "approve" in _codes(u, r)]
+    expected = {"confirmed": ["commune"], "no officer": []}.get(state, ["province"])
+    assert approvers == expected
+    assert bool(blocked_reasons(world.A)) == (state in ("unconfirmed", "no officer"))
+
+
+def _codes(user, report):
+    return [a.code for a in available_actions(user, report)]
+
+
+def test_it_says_who_may_reopen_a_locked_report(world, report):
+    r = transition(world.club, report, "submit")
+    r = transition(world.commune, r, "approve")
+    r = transition(world.province, r, "approve")
+    r = transition(world.province, r, "lock")
+    assert waiting_for(r) == CENTRAL
+    assert _codes(world.province, r) == [] and _codes(world.central, r) == ["reopen"]
