@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -17,3 +19,8 @@ def fold(value: str) -> str:
     value = "".join(ch for ch in value if unicodedata.category(ch) != "Mn")
     value = value.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", value).strip().lower()
+
+
+# The row of clubs whose 2025 commune a person has not chosen yet, wherever clubs are grouped by
+# commune: without it the commune rows would not add up to their province.
+UNCONFIRMED_COMMUNE = gettext_lazy("Commune not confirmed yet")

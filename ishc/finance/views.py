@@ -23,6 +23,7 @@ from ishc.accounts.models import Role
 from ishc.accounts.scope import editable, visible, visible_or_404
 from ishc.clubs.models import Club, Member, Membership
 from ishc.core.breadcrumbs import trail
+from ishc.core.text import UNCONFIRMED_COMMUNE
 
 from . import forms, ledger, services
 from .exports import xlsx_response
@@ -916,4 +917,7 @@ def _group_names(group, keys) -> dict:
 
     if group == "club":
         return dict(Club.objects.filter(pk__in=keys).values_list("pk", "name"))
-    return dict(Unit.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))
+    names = dict(Unit.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))
+    if group == "commune":
+        names[None] = str(UNCONFIRMED_COMMUNE)
+    return names

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ishc.clubs.models import AREA_FLAGS, Club, Cohort
+from ishc.core.text import UNCONFIRMED_COMMUNE
 from ishc.geo.models import Level, Unit
 
 from . import catalogue, geomap
@@ -391,6 +392,19 @@ def _child_rows(where: Where, child: str, result, columns) -> list[dict]:
                 "name": str(u),
                 "url": reverse(f"indicators:{child}", args=[u.pk]),
                 "cells": cells,
+            }
+        )
+    if child == "commune" and None in result.groups:
+        rows.append(
+            {
+                "pk": None,
+                "code": None,
+                "name": str(UNCONFIRMED_COMMUNE),
+                "url": None,
+                # result.get(code, None) is the total; the unconfirmed group is keyed None.
+                "cells": {
+                    c: _fmt(figure(catalogue.BY_CODE[c], result.groups[None])) for c in columns
+                },
             }
         )
     return rows

@@ -489,9 +489,11 @@ def _add_coverage(result: Result, day, unit, by: str) -> None:
             if by == "province":
                 result.groups.setdefault(pid, Counter()).update(counters)
     if by == "commune":
-        for counters in result.groups.values():
+        for key, counters in result.groups.items():
+            # Clubs whose commune is not confirmed yet are no commune at all.
+            on = key is not None
             counters.update(
-                {"communes_with": 1 if counters["clubs_active"] else 0, "communes_all": 1}
+                {"communes_with": int(on and counters["clubs_active"] > 0), "communes_all": int(on)}
             )
 
 

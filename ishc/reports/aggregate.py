@@ -3,16 +3,19 @@ monthly reports in SQL.
 
 Only reports the clubs have sent count (status submitted or beyond), with their frozen figures:
 what the levels approved is what adds up. Flows are summed over the months; stocks (members,
-volunteers) are taken from the last month of the period, summed over the clubs that reported it.
+volunteers, fund balances, loans outstanding) are those of each club's last month sent within the
+period, so that a running quarter, or a year whose December is not reported yet, does not read 0.
+The page says which month that is ("stock_month", the latest such month).
 """
 
 import datetime
 
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from ishc.core.text import UNCONFIRMED_COMMUNE
 from ishc.geo.models import Unit
 
 from .derived import FLOWS, LABELS, STOCKS
@@ -38,14 +41,17 @@ def _figure(name: str) -> Cast:
 def period_report(clubs: QuerySet, first: datetime.date, last: datetime.date, group_by: str):
     """{"rows": [{"key", "label", figures…}], "total": {...}} for the clubs, grouped by
     `group_by` ("club_id", "club__commune_id" or "club__province_id"). Three queries."""
-    reports = MonthlyReport.objects.filter(
-        club__in=clubs, month__range=(first, last), status__in=REPORTED
-    ).order_by()
+    sent = MonthlyReport.objects.filter(month__range=(first, last), status__in=REPORTED)
+    reports = sent.filter(club__in=clubs).order_by()
+    # Each club's last month sent in the period: its stocks are those of that month.
+    latest = sent.filter(club=OuterRef("club")).order_by("-month").values("month")[:1]
+    at_latest = Q(month=Subquery(latest))
     aggregates = {
         "reports": Count("pk"),
         "approved": Count("pk", filter=Q(status__in=APPROVED)),
+        "stock_month": Max("month"),
         **{name: Sum(_figure(name)) for name in FLOWS},
-        **{name: Sum(_figure(name), filter=Q(month=last)) for name in STOCKS},
+        **{name: Sum(_figure(name), filter=at_latest) for name in STOCKS},
     }
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     grouped = {row.pop("k"): row for row in reports.values(k=F(group_by)).annotate(**aggregates)}
@@ -55,7 +61,8 @@ def period_report(clubs: QuerySet, first: datetime.date, last: datetime.date, gr
     names = _labels(group_by, set(expected) | set(grouped))
     rows = []
     total = dict.fromkeys(["expected", "reports", "approved", *LABELS], 0)
-    for k in sorted(names, key=lambda k: names[k]):
+    # The clubs whose commune is not confirmed yet come last, after the communes by name.
+    for k in sorted(names, key=lambda k: (k is None, names[k])):
         row = {"key": k, "label": names[k], "expected": expected.get(k, 0) * months}
         row.update(
             {name: (grouped.get(k, {}).get(name) or 0) for name in total if name != "expected"}
@@ -63,7 +70,8 @@ def period_report(clubs: QuerySet, first: datetime.date, last: datetime.date, gr
         for name in total:
             total[name] += row[name]
         rows.append(row)
-    return {"rows": rows, "total": total}
+    months_sent = [g["stock_month"] for g in grouped.values() if g["stock_month"]]
+    return {"rows": rows, "total": total, "stock_month": max(months_sent, default=None)}
 
 
 def _labels(group_by: str, keys: set) -> dict:
@@ -71,7 +79,10 @@ def _labels(group_by: str, keys: set) -> dict:
 
     if group_by == "club_id":
         return dict(Club.objects.filter(pk__in=keys).values_list("pk", "name"))
-    return dict(Unit.objects.filter(pk__in=keys).values_list("pk", "name"))
+    names = dict(Unit.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if None in keys:
+        names[None] = str(UNCONFIRMED_COMMUNE)
+    return names
 
 
 def export(data: dict, unit, year: int, quarter: int):

@@ -20,6 +20,7 @@ from ishc.accounts.scope import editable, editable_or_404, scope_of, visible, vi
 from ishc.clubs.models import Club, ClubStatus
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
+from ishc.core.text import UNCONFIRMED_COMMUNE
 from ishc.geo.models import Level, Unit
 
 from . import aggregate, rubric, services
@@ -84,10 +85,7 @@ def index(request):
         names = dict(Unit.objects.filter(pk__in=figures).values_list("pk", "name"))
         by_unit = sorted(
             # Clubs whose 2025 commune is still to be confirmed have no commune yet.
-            (
-                {"name": names.get(k) or _("Commune not confirmed yet"), **v}
-                for k, v in figures.items()
-            ),
+            ({"name": names.get(k) or str(UNCONFIRMED_COMMUNE), **v} for k, v in figures.items()),
             key=lambda row: row["name"],
         )
     return render(
@@ -333,6 +331,8 @@ def period(request):
             "quarter": quarter,
             "first": first,
             "last": last,
+            "running": last >= today.replace(day=1),
+            "today": today,
             "flows": FLOWS,
             "stocks": STOCKS,
             "money": MONEY,

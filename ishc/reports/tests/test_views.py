@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -9,7 +10,9 @@ from ishc.audit.models import AuditEntry
 from ishc.clubs.models import Club
 from ishc.reports import rubric
 from ishc.reports.models import CommuneSetting, MonthlyReport, RubricResult, Status
-from ishc.reports.services import transition
+from ishc.reports.services import create_report, transition, update_narrative
+
+from .conftest import MONTH
 
 
 def _get(client, user, url):
@@ -137,7 +140,10 @@ def test_it_aggregates_the_stocks_of_the_last_month(client, world, report, today
     transition(world.club, report, "submit")
     url = reverse("reports:period") + f"?unit={world.c1.pk}&year=2026&quarter=0"
     data = _get(client, world.commune, url).context["data"]
-    assert data["total"]["members"] == 0  # the year's last month is December
+    # December is not reported yet: the stocks are those of March, and the page says so.
+    assert data["total"]["members"] == 1 and data["stock_month"] == MONTH
+    page = _get(client, world.commune, url).content.decode()
+    assert "end of 03/2026" in page and "still running" in page
     page = _get(client, world.commune, reverse("reports:period") + "?year=2026&quarter=1")
     assert page.context["unit"] == world.c1
     page = _get(client, world.province, reverse("reports:period") + "?year=2026&quarter=1")
@@ -228,3 +234,37 @@ def test_it_warns_on_the_club_page_and_says_who_approves(client, world, report):
     page = _get(client, world.province, reverse("reports:detail", args=[report.pk]))
     assert "Waiting for the province association" in page.content.decode()
     assert [a.code for a in page.context["actions"]] == ["approve", "reject"]
+
+
+def test_it_takes_each_clubs_stocks_from_its_last_month_sent(client, world, report, today):
+    # A sent March; B (in c2) sent only January; a third club, whose commune is not confirmed
+    # yet, sent February. The quarter counts every club's members, and each club once.
+    from ishc.activities.services import save_meeting
+    from ishc.activities.tests.factories import member
+
+    transition(world.club, report, "submit")
+    unconfirmed = Club.objects.create(
+        name="CLB U", code="T-U", province=world.P, registered_unit=world.c2, cohort=world.A.cohort
+    )
+    for club, month, names in [
+        (world.B, 1, ["Lê Văn Bình", "Trần Thị Cúc"]),
+        (unconfirmed, 2, ["Hà Thị Dung"]),
+    ]:
+        people = [member(club, name) for name in names]
+        save_meeting(
+            world.central, club, held_on=datetime.date(2026, month, 10), attendee_ids=[people[0].pk]
+        )
+        r = create_report(world.central, club, datetime.date(2026, month, 1))
+        update_narrative(world.central, r, difficulties="-", proposals="-")
+        transition(world.central, r, "submit")
+    url = reverse("reports:period") + f"?unit={world.P.pk}&year=2026&quarter=1"
+    data = _get(client, world.province, url).context["data"]
+    rows = {r["label"]: r for r in data["rows"]}
+    assert list(rows) == ["Xã Ngọc Đường", "Xã Phú Linh", "Commune not confirmed yet"]
+    assert [rows[k]["members"] for k in rows] == [1, 2, 1]
+    for name in ["members", "meetings", "reports", "expected"]:
+        assert sum(r[name] for r in data["rows"]) == data["total"][name]
+    assert data["total"]["members"] == 4 and data["total"]["meetings"] == 3
+    book = load_workbook(io.BytesIO(_get(client, world.province, url + "&format=xlsx").content))
+    cells = [row for row in book.active.iter_rows(values_only=True) if row and row[0]]
+    assert [c[0] for c in cells[-4:]] == [*rows, "Total"]

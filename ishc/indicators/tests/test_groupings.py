@@ -1,0 +1,100 @@
+"""Every grouping by commune has a row for the clubs whose commune is not confirmed yet, so the
+rows always add up to the unit's total (issue 13: Tuyên Quang's rows added up to 4 clubs of 8)."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ishc.clubs.models import Club, ClubStatus
+from ishc.clubs.services import set_status
+from ishc.core.text import UNCONFIRMED_COMMUNE
+
+from .conftest import person
+
+D = datetime.date
+SUMMED = ["clubs_active", "members", "members_women", "members_older"]
+
+
+@pytest.fixture
+def states(ledger):
+    """On top of the ledger (active A, B, D; dissolved E): U, active, its commune not confirmed;
+    M, merged into A in 2024, its members never moved; I, inactive since 2024."""
+    w = ledger
+    kinh = {"ethnicity": w.kinh}
+    w.U = Club.objects.create(
+        name="CLB U",
+        code="T-U",
+        province=w.P,
+        registered_unit=w.c2,
+        cohort=w.A.cohort,
+        founded_on=D(2021, 1, 1),
+    )
+    w.M = Club.objects.create(
+        name="CLB M",
+        code="T-M",
+        province=w.P,
+        commune=w.c1,
+        registered_unit=w.c1,
+        cohort=w.A.cohort,
+        founded_on=D(2021, 1, 1),
+    )
+    w.I = Club.objects.create(
+        name="CLB I",
+        code="T-I",
+        province=w.P,
+        registered_unit=w.c2,
+        cohort=w.A.cohort,
+        founded_on=D(2021, 1, 1),
+    )
+    for club, n in [(w.U, 4), (w.M, 3), (w.I, 2)]:
+        for _i in range(n):
+            person(club, joined=D(2021, 2, 1), year=1950, **kinh)
+    set_status(
+        w.central, w.M, ClubStatus.MERGED, since=D(2024, 3, 1), reason="Sáp nhập", merged_into=w.A
+    )
+    set_status(w.central, w.I, ClubStatus.INACTIVE, since=D(2024, 3, 1), reason="Tạm dừng")
+    return w
+
+
+def test_it_adds_the_province_dashboards_commune_rows_up_to_its_total(client, states):
+    client.force_login(states.province)
+    url = f"/dashboard/province/{states.P.pk}/?programme=1336"
+    page = client.get(url)
+    rows = {r["name"]: r for r in page.context["rows"]}
+    assert str(UNCONFIRMED_COMMUNE) in rows and rows[str(UNCONFIRMED_COMMUNE)]["url"] is None
+    total = {h["ind"].code: h["num"] for h in page.context["headline"]}
+    for code in SUMMED:
+        if code in total:
+            assert sum(r["cells"][code]["num"] for r in rows.values()) == total[code], code
+    assert rows[str(UNCONFIRMED_COMMUNE)]["cells"]["members"]["num"] == 4
+    assert str(UNCONFIRMED_COMMUNE) in page.content.decode()
+    book = load_workbook(
+        io.BytesIO(
+            client.get(
+                f"/dashboard/province/{states.P.pk}/export.xlsx?programme=1336&sheet=units"
+            ).content
+        )
+    )
+    exported = [r for r in book.worksheets[0].iter_rows(min_row=4, values_only=True) if r[1]]
+    assert [r[1] for r in exported] == [r["name"] for r in page.context["rows"]]
+
+
+def test_it_adds_the_completeness_rows_up_to_the_province(client, states):
+    client.force_login(states.province)
+    page = client.get(reverse("reports:index") + "?month=2025-03")
+    rows = page.context["by_unit"]
+    assert str(UNCONFIRMED_COMMUNE) in [r["name"] for r in rows]
+    assert sum(r["active_clubs"] for r in rows) == page.context["totals"]["active_clubs"]
+
+
+def test_it_adds_the_arrears_rows_up_to_the_total(client, states):
+    client.force_login(states.province)
+    page = client.get(reverse("finance:arrears") + "?by=commune")
+    units = page.context["units"]
+    assert str(UNCONFIRMED_COMMUNE) in [u["name"] for u in units]
+    assert len(units) == 3  # c1, c2 and the clubs still to confirm
+    for name in ["outstanding_principal", "par30_principal", "instalments_due"]:
+        assert sum(u[name] for u in units) == page.context["total"][name]
