@@ -1,4 +1,3 @@
-from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -7,19 +6,14 @@ from django.utils.translation import gettext as _
 from ishc.accounts.decorators import scoped
 from ishc.accounts.navigation import menu_for
 from ishc.accounts.scope import scope_of, visible
-from ishc.clubs.models import Club, ClubStatus, Membership
+from ishc.clubs.models import Club, ClubStatus
+from ishc.indicators.figures import headcount
 
 
 @scoped
 def home(request):
     """Each role lands here and sees its own area: what it was assigned and what is in it."""
-    today = timezone.localdate()
-    counts = {
-        "clubs": visible(request.user, Club.objects.filter(status=ClubStatus.ACTIVE)).count(),
-        "members": visible(request.user, Membership.objects.on(today))
-        .filter(~Q(club__status=ClubStatus.DISSOLVED))
-        .count(),
-    }
+    counts = headcount(visible(request.user, Club.objects.all()), timezone.localdate())
     return render(
         request,
         "core/home.html",

@@ -46,6 +46,9 @@ class Indicator:
     den: str | None = None  # counter for the denominator (ratios and averages)
     # Whether the monthly/yearly trend query knows how to compute it.
     trend: bool = True
+    # A counter that is 0 while nothing was measured yet (a rubric never computed): the figure
+    # is then "no data yet", never a 0 % that would read as late.
+    measured: str | None = None
 
     @property
     def is_ratio(self) -> bool:
@@ -476,6 +479,7 @@ INDICATORS += [
         "well_managed",
         "rubric_clubs",
         trend=False,
+        measured="rubric_assessed",
     ),
     Indicator(
         "members_measured",

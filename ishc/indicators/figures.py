@@ -134,6 +134,8 @@ def figure(indicator: catalogue.Indicator, counters: Counter | dict | None) -> F
     # where they do not apply (provinces covered, for one club), and then so is the figure.
     # A counter is absent where it does not apply or was not computed (provinces covered, for
     # one club; resources, per commune), and then so is the figure; counted nothing is 0.
+    if indicator.measured and not counters.get(indicator.measured):
+        return Figure(None, None, indicator.kind)
     num = counters.get(indicator.num)
     den = None
     if indicator.den:
@@ -212,6 +214,17 @@ def active_clubs(day: datetime.date, unit=None):
         .alias(status_on=_status_on(day))
         .filter(_launched_by(day), status_on=ClubStatus.ACTIVE)
     )
+
+
+def headcount(clubs, day: datetime.date) -> dict:
+    """Active clubs and their members on `day` among `clubs` (a user's area), on the same
+    definitions as compute(): a club active that day by its status history, a member whose
+    period covers the day, in such a club. The home page asks this, so that it and the
+    dashboards give the same number (members left in a merged or inactive club do not count).
+    Two queries."""
+    active = clubs.filter(pk__in=active_clubs(day).values("pk"))
+    members = Membership.objects.on(day).filter(club_id__in=active.values("pk"))
+    return {"clubs": active.count(), "members": members.count()}
 
 
 def _non_minority_ids():

@@ -107,7 +107,11 @@ def rubric(period, day, unit, by) -> dict:
 
     rows = rubric_figures(active_clubs(day, unit), day.year, GROUP_BY[by])
     return {
-        key: {"rubric_clubs": row["active_clubs"], "well_managed": row["well_managed"]}
+        key: {
+            "rubric_clubs": row["active_clubs"],
+            "well_managed": row["well_managed"],
+            "rubric_assessed": row["assessed"],
+        }
         for key, row in rows.items()
     }
 
@@ -175,6 +179,6 @@ SOURCES = {
         },
     ),
     "reports": (reports, {"report_clubs", "reported", "reported_on_time"}),
-    "rubric": (rubric, {"rubric_clubs", "well_managed"}),
+    "rubric": (rubric, {"rubric_clubs", "well_managed", "rubric_assessed"}),
     "resources": (resources, {"resources"}),
 }

@@ -21,7 +21,7 @@ STATUS_LABELS = {
     MET: _("Met"),
     ON_TRACK: _("On track"),
     BEHIND: _("Behind"),
-    NO_DATA: _("No data"),
+    NO_DATA: _("No data yet"),
 }
 STATUS_COLOURS = {
     NOT_STARTED: "light",

@@ -76,9 +76,13 @@ def test_it_makes_province_rows_add_up_to_the_nation(ledger):
     for ind in catalogue.INDICATORS:
         parts = [provinces.get(ind.code, pk) for pk in provinces.groups]
         whole = nation.get(ind.code, total=True)
-        assert sum(p.num for p in parts) == whole.num, ind.code
+        if whole.num is None:
+            # Nothing measured yet anywhere (the rubric of 2024 was never computed).
+            assert ind.measured and all(p.num is None for p in parts), ind.code
+            continue
+        assert sum(p.num or 0 for p in parts) == whole.num, ind.code
         if ind.den:
-            assert sum(p.den for p in parts) == whole.den, ind.code
+            assert sum(p.den or 0 for p in parts if p.num is not None) <= whole.den, ind.code
     assert fig(nation, "provinces_covered") == (2, 2)
     assert fig(nation, "communes_covered") == (3, 3)
     assert fig(provinces, "members", ledger.P.pk) == 65

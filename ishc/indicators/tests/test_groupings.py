@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from ishc.clubs.models import Club, ClubStatus
@@ -98,3 +99,25 @@ def test_it_adds_the_arrears_rows_up_to_the_total(client, states):
     assert len(units) == 3  # c1, c2 and the clubs still to confirm
     for name in ["outstanding_principal", "par30_principal", "instalments_due"]:
         assert sum(u[name] for u in units) == page.context["total"][name]
+
+
+def test_it_counts_the_same_members_on_the_home_page_as_on_the_dashboard(client, states):
+    # M (merged, its members never moved) and I (inactive) count on neither page.
+    client.force_login(states.province)
+    counts = client.get(reverse("home")).context["counts"]
+    page = client.get(f"/dashboard/province/{states.P.pk}/")
+    rows = page.context["rows"]
+    assert counts["members"] == sum(r["cells"]["members"]["num"] for r in rows)
+    assert counts["clubs"] == sum(r["cells"]["clubs_active"]["num"] for r in rows) == 4
+
+
+def test_it_says_no_data_yet_for_a_rubric_never_computed(client, states):
+    client.force_login(states.board)
+    page = client.get("/dashboard/nation/?programme=1336")
+    well = next(
+        c["a"] for c in page.context["cards"] if c["a"].target.indicator == "clubs_well_managed"
+    )
+    assert well.figure.num is None and well.status == "no_data"
+    with translation.override("en"):
+        assert str(well.status_label) == "No data yet"
+    assert "Chưa có số liệu" in page.content.decode()
