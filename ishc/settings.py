@@ -30,6 +30,11 @@ ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = os.getenv("SITE_NAME", "ISHC")
 
+# Our translations of Django's own messages that read wrong in Vietnamese ("Nhập một số tổng
+# thể." for "Enter a whole number."): LOCALE_PATHS is read before every app's catalogue and
+# Django's, so these win.
+LOCALE_PATHS = [BASE_DIR / "ishc" / "locale"]
+
 INSTALLED_APPS = [
     "ishc.core",
     "ishc.geo",

@@ -10,14 +10,14 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
 class ActivityArea(models.Model):
     """One of the activity areas of domain §6, named in both languages."""
 
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    number = models.PositiveSmallIntegerField(pgettext_lazy("activity area", "number"), unique=True)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
     active = models.BooleanField(_("in use"), default=True)
@@ -211,7 +211,7 @@ class ActivityRecord(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     on = models.DateField(_("date"))
     title = models.CharField(_("topic or description"), max_length=300)
-    participants = models.PositiveIntegerField(_("participants"), default=0)
+    participants = models.PositiveIntegerField(pgettext_lazy("count", "participants"), default=0)
     # Self-help and entitlement cases: the person helped, a member of the club or not.
     member = models.ForeignKey(
         "clubs.Member",

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from ishc.accounts.decorators import scoped
@@ -366,9 +367,9 @@ def meeting_form(request, pk=None):
         data = dict(form.cleaned_data)
         participants = data.pop("participants")
         meeting = services.save_meeting(request.user, meeting, participants=participants, **data)
-        messages.success(request, _("Meeting saved."))
+        messages.success(request, pgettext("board meeting", "Meeting saved."))
         return redirect("board:meeting", pk=meeting.pk)
-    title = _("Edit meeting") if meeting else _("New meeting")
+    title = pgettext("board meeting", "Edit meeting") if meeting else _("New meeting")
     return _form_page(
         request,
         form,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ishc.accounts.scope import visible
 from ishc.board.models import Contribution, ContributionKind
@@ -112,7 +113,7 @@ class EntryForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    from_fund = forms.ChoiceField(label=_("From"), choices=FundKind.choices)
+    from_fund = forms.ChoiceField(label=pgettext_lazy("fund", "From"), choices=FundKind.choices)
     amount = money_field()
     date = date_field()
     voucher = forms.CharField(label=_("Voucher number"), required=False, max_length=40)

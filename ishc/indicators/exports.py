@@ -5,6 +5,7 @@ percentage, so that a reader can re-add them."""
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -138,7 +139,8 @@ def workbook(ctx: dict, only: str | None = None) -> bytes:
         "breakdowns": lambda: _sheet(
             wb,
             _("Breakdowns"),
-            [_("Group")] + [str(i.name) for i in ctx["breakdowns"]["indicators"]],
+            [pgettext("breakdown", "Group")]
+            + [str(i.name) for i in ctx["breakdowns"]["indicators"]],
             [
                 [str(r["label"])] + [_value(c, None) for c in r["cells"]]
                 for r in ctx["breakdowns"]["cohort"] + ctx["breakdowns"]["flag"]
@@ -148,7 +150,7 @@ def workbook(ctx: dict, only: str | None = None) -> bytes:
         "composition": lambda: _sheet(
             wb,
             _("Composition"),
-            [_("Group"), _("Clubs")],
+            [pgettext("breakdown", "Group"), _("Clubs")],
             [[str(b["label"]), b["n"]] for b in ctx["composition"]["buckets"]]
             + [[str(b["ind"].name), b["n"]] for b in ctx["composition"]["bands"]],
             note,

@@ -4,11 +4,15 @@ import polib
 import pytest
 from django.urls import reverse
 
-CATALOGUES = sorted(Path(__file__).resolve().parents[2].glob("*/locale/vi/LC_MESSAGES/django.po"))
+ISHC = Path(__file__).resolve().parents[2]
+# Every app's catalogue, and the one of Django's own messages translated our way (LOCALE_PATHS).
+CATALOGUES = sorted(ISHC.glob("*/locale/vi/LC_MESSAGES/django.po")) + [
+    ISHC / "locale/vi/LC_MESSAGES/django.po"
+]
 
 
 def test_every_app_with_strings_has_a_catalogue():
-    assert {p.parts[-5] for p in CATALOGUES} >= {"core", "geo", "accounts", "clubs"}
+    assert {p.parts[-5] for p in CATALOGUES} >= {"core", "geo", "accounts", "clubs", "ishc"}
 
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-5])
@@ -64,3 +68,37 @@ def test_it_formats_money_in_whole_dong():
 def test_it_ignores_an_english_phone_until_english_is_chosen(client, db):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Đăng nhập" in page
+
+
+def _translations(po_path):
+    return {
+        (e.msgctxt, e.msgid): e.msgstr or str(e.msgstr_plural)
+        for e in polib.pofile(str(po_path)).translated_entries()
+    }
+
+
+def test_no_english_string_has_two_vietnamese_translations():
+    """Django merges the catalogues and the first app that has a string wins, so one English
+    string (and context) translated two ways in two apps shows the wrong one somewhere (the
+    transfer form's fund read "Từ ngày"). Where the meanings differ, the code gives a context."""
+    seen: dict = {}
+    for po_path in CATALOGUES:
+        for key, text in _translations(po_path).items():
+            seen.setdefault(key, {}).setdefault(text, []).append(po_path.parts[-5])
+    clashes = {key: found for key, found in seen.items() if len(found) > 1}
+    assert clashes == {}
+
+
+def test_it_shows_every_catalogues_own_translation_and_ours_over_djangos():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        for po_path in CATALOGUES:
+            for (context, msgid), text in _translations(po_path).items():
+                if "{" in text:  # plural forms
+                    continue
+                shown = (
+                    translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                )
+                assert shown == text, (po_path.parts[-5], msgid)
+        assert translation.gettext("Enter a whole number.") == "Hãy nhập một số nguyên."

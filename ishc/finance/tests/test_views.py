@@ -308,3 +308,24 @@ def test_it_transfers_and_reverses_through_the_pages(books, client):
     client.force_login(w.outsider)
     assert client.get(url).status_code == 404
     assert client.get(reverse("finance:transfer", args=[w.A.pk])).status_code == 404
+
+
+def test_it_labels_each_loan_step_by_what_it_does(client, fin):
+    w = fin.w
+    loan = services.apply_loan(
+        w.club,
+        w.A,
+        member=fin.a1,
+        amount=3_000_000,
+        purpose="Nuôi gà",
+        applied_on=datetime.date(2025, 1, 5),
+        months=12,
+        annual_rate="6",
+        method="declining",
+    )
+    client.force_login(w.club)
+    page = client.get(reverse("finance:loan", args=[loan.pk])).content.decode()
+    assert ">Approve</button>" in page and ">Save</button>" not in page
+    services.approve_loan(w.club, loan, on=datetime.date(2025, 1, 6), meeting="Họp tháng")
+    page = client.get(reverse("finance:loan", args=[loan.pk])).content.decode()
+    assert ">Disburse</button>" in page
