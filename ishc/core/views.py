@@ -8,6 +8,7 @@ from ishc.accounts.navigation import menu_for
 from ishc.accounts.scope import scope_of, visible
 from ishc.clubs.models import Club, ClubStatus
 from ishc.indicators.figures import headcount
+from ishc.reports.inbox import counts as inbox_counts
 
 
 @scoped
@@ -21,6 +22,7 @@ def home(request):
             "assignments": request.user.assignments.select_related("unit", "club"),
             "can_enter": scope_of(request.user).can_enter,
             "counts": counts,
+            "inbox": inbox_counts(request.user),
             "club_tasks": _club_tasks(request.user),
             "shortcuts": [m for m in menu_for(request.user) if m["name"] != "home"],
         },

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,6 +129,27 @@ def waiting_for(report: MonthlyReport, direct: bool | None = None) -> int | None
         if step:
             return step[0]
     return None
+
+
+def direct_q(prefix: str = "club__") -> Q:
+    """In SQL, what province_approves_directly() says of one club."""
+    setting = CommuneSetting.objects.filter(
+        commune_id=OuterRef(f"{prefix}commune_id"), province_approves_directly=True
+    )
+    return Q(**{f"{prefix}commune__isnull": True}) | Q(Exists(setting))
+
+
+def waiting_q(level: int) -> Q:
+    """In SQL, the reports whose next step (waiting_for) is at `level`: the same table as _step,
+    for lists and counts (a test checks that both agree for every status)."""
+    direct = direct_q()
+    return {
+        CLUB: Q(status=Status.DRAFT),
+        COMMUNE: Q(status=Status.SUBMITTED) & ~direct,
+        PROVINCE: (Q(status=Status.SUBMITTED) & direct)
+        | Q(status__in=[Status.COMMUNE_APPROVED, Status.PROVINCE_APPROVED]),
+        CENTRAL: Q(status=Status.LOCKED),
+    }[level]
 
 
 def blocked_reasons(club: Club) -> list[str]:

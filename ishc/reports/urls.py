@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("late/", views.late, name="late"),
+    path("inbox/", views.inbox_view, name="inbox"),
     path("communes/", views.communes, name="communes"),
     path("period/", views.period, name="period"),
     path("rubric/", views.rubric_view, name="rubric"),

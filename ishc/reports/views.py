@@ -23,7 +23,7 @@ from ishc.core.forms import put_errors
 from ishc.core.text import UNCONFIRMED_COMMUNE
 from ishc.geo.models import Level, Unit
 
-from . import aggregate, rubric, services
+from . import aggregate, inbox, rubric, services
 from .derived import FLOWS, LABELS, MONEY, STOCKS, attendance_share, derive
 from .export import xlsx_response
 from .figures import late_clubs, reporting_figures
@@ -158,6 +158,7 @@ def detail(request, pk: int):
             "missing": services.missing_fields(report) if report.status == Status.DRAFT else [],
             "actions": services.available_actions(request.user, report),
             "waiting_for": _waiting_text(report),
+            "sent_back": _sent_back(report),
             "timeline": report.transitions.select_related("user"),
             "statuses": dict(Status.choices),
             "breadcrumbs": _crumbs(
@@ -166,6 +167,15 @@ def detail(request, pk: int):
             ),
         },
     )
+
+
+def _sent_back(report: MonthlyReport):
+    """The step that sent a draft back (its reason is what the club must change), if that is
+    how it became a draft again."""
+    if report.status != Status.DRAFT:
+        return None
+    last = report.transitions.select_related("user").order_by("-at", "-pk").first()
+    return last if last and last.action == "reject" else None
 
 
 def _waiting_text(report: MonthlyReport) -> str:
@@ -209,6 +219,41 @@ def act(request, pk: int):
             request, _("The report is now “%(status)s”.") % {"status": report.get_status_display()}
         )
     return redirect("reports:detail", pk)
+
+
+@scoped
+def inbox_view(request):
+    """What waits for the user, one kind at a time (?kind=); selected reports are approved in
+    one go, each through transition() and so each checked and audited on its own."""
+    kinds = inbox.counts(request.user)
+    if not kinds:
+        raise Http404
+    codes = [k["kind"].code for k in kinds]
+    kind = request.GET.get("kind") if request.GET.get("kind") in codes else codes[0]
+    if request.method == "POST" and kind == "decide":
+        ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+        done = 0
+        for report in editable(request.user, MonthlyReport.objects.filter(pk__in=ids)):
+            try:
+                services.transition(request.user, report, "approve")
+            except ValidationError as e:
+                messages.error(request, f"{report}: {' '.join(e.messages)}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, _("Approved: %(n)s reports.") % {"n": done})
+        return redirect(f"{reverse('reports:inbox')}?kind=decide")
+    rows = inbox.querysets(request.user)[kind]
+    return render(
+        request,
+        "reports/inbox.html",
+        {
+            "kinds": kinds,
+            "kind": kind,
+            "rows": _page(request, rows),
+            "breadcrumbs": _crumbs((_("Waiting for you"), None)),
+        },
+    )
 
 
 @scoped
