@@ -27,7 +27,10 @@ class AuditEntry(models.Model):
     unit = models.ForeignKey("geo.Unit", models.SET_NULL, null=True, blank=True, related_name="+")
     data = models.JSONField(_("changes"), default=dict, blank=True)
 
+    # Through its club when it has one, else through its unit (a commune's setting, a
+    # province's target), so that a unit's officers see the unit's own entries too.
     SCOPE_CLUB = "club"
+    SCOPE_UNIT = "unit"
 
     class Meta:
         ordering = ["-at", "-pk"]
