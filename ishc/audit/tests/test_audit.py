@@ -100,3 +100,13 @@ def test_it_lists_the_log_without_a_query_per_entry(client, world, django_assert
     client.force_login(world.province)
     with django_assert_max_num_queries(8):
         assert len(client.get(reverse("audit:entries")).context["page"]) == 30
+
+
+def test_it_pages_the_log_keeping_the_kind(client, world):
+    from django.urls import reverse
+
+    for _i in range(51):
+        record(world.central, "clubs.club.updated", world.A)
+    client.force_login(world.province)
+    html = client.get(reverse("audit:entries"), {"kind": "clubs."}).content.decode()
+    assert "?kind=clubs.&amp;page=2" in html

@@ -31,8 +31,8 @@ def capital(user, club, amount, on=CAPITAL_ON, fund=FundKind.IGF):
     )
 
 
-def active_loan(user, club, member, amount, on, months=12, rate="6", method="declining"):
-    loan = services.apply_loan(
+def applied_loan(user, club, member, amount, on, months=12, rate="6", method="declining"):
+    return services.apply_loan(
         user,
         club,
         member=member,
@@ -43,6 +43,10 @@ def active_loan(user, club, member, amount, on, months=12, rate="6", method="dec
         annual_rate=rate,
         method=method,
     )
+
+
+def active_loan(user, club, member, amount, on, months=12, rate="6", method="declining"):
+    loan = applied_loan(user, club, member, amount, on, months, rate, method)
     services.approve_loan(user, loan, on=on, meeting="Họp tháng")
     services.disburse(user, loan, on=on)
     loan.refresh_from_db()

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from ishc.finance import ledger, services
 from ishc.finance.models import CollectionSheet, Entry, EntryKind, Loan, LoanStatus, WriteOff
 
-from .conftest import active_loan, capital, make_member
+from .conftest import active_loan, applied_loan, capital, make_member
 
 D = datetime.date
 
@@ -312,17 +312,7 @@ def test_it_transfers_and_reverses_through_the_pages(books, client):
 
 def test_it_labels_each_loan_step_by_what_it_does(client, fin):
     w = fin.w
-    loan = services.apply_loan(
-        w.club,
-        w.A,
-        member=fin.a1,
-        amount=3_000_000,
-        purpose="Nuôi gà",
-        applied_on=datetime.date(2025, 1, 5),
-        months=12,
-        annual_rate="6",
-        method="declining",
-    )
+    loan = applied_loan(w.club, w.A, fin.a1, 3_000_000, datetime.date(2025, 1, 5))
     client.force_login(w.club)
     page = client.get(reverse("finance:loan", args=[loan.pk])).content.decode()
     assert ">Approve</button>" in page and ">Save</button>" not in page

@@ -19,37 +19,26 @@ D = datetime.date
 SUMMED = ["clubs_active", "members", "members_women", "members_older"]
 
 
+def _club(w, letter, **fields):
+    return Club.objects.create(
+        name=f"CLB {letter}",
+        code=f"T-{letter}",
+        province=w.P,
+        cohort=w.A.cohort,
+        founded_on=D(2021, 1, 1),
+        **fields,
+    )
+
+
 @pytest.fixture
 def states(ledger):
     """On top of the ledger (active A, B, D; dissolved E): U, active, its commune not confirmed;
     M, merged into A in 2024, its members never moved; I, inactive since 2024."""
     w = ledger
     kinh = {"ethnicity": w.kinh}
-    w.U = Club.objects.create(
-        name="CLB U",
-        code="T-U",
-        province=w.P,
-        registered_unit=w.c2,
-        cohort=w.A.cohort,
-        founded_on=D(2021, 1, 1),
-    )
-    w.M = Club.objects.create(
-        name="CLB M",
-        code="T-M",
-        province=w.P,
-        commune=w.c1,
-        registered_unit=w.c1,
-        cohort=w.A.cohort,
-        founded_on=D(2021, 1, 1),
-    )
-    w.I = Club.objects.create(
-        name="CLB I",
-        code="T-I",
-        province=w.P,
-        registered_unit=w.c2,
-        cohort=w.A.cohort,
-        founded_on=D(2021, 1, 1),
-    )
+    w.U = _club(w, "U", registered_unit=w.c2)
+    w.M = _club(w, "M", registered_unit=w.c1, commune=w.c1)
+    w.I = _club(w, "I", registered_unit=w.c2)
     for club, n in [(w.U, 4), (w.M, 3), (w.I, 2)]:
         for _i in range(n):
             person(club, joined=D(2021, 2, 1), year=1950, **kinh)

@@ -224,6 +224,9 @@ def test_it_pages_long_lists_of_clubs(client, world):
     page = _get(client, world.province, reverse("reports:index") + "?month=2026-03&page=2")
     assert len(page.context["rows"]) == 7  # 107 clubs in P: 100 on the first page
     assert page.context["totals"]["active_clubs"] == 107
+    assert "?month=2026-03&amp;page=1" in page.content.decode()
+    late = _get(client, world.province, reverse("reports:late") + "?month=2026-03")
+    assert "?month=2026-03&amp;page=2" in late.content.decode()
 
 
 def test_it_warns_on_the_club_page_and_says_who_approves(client, world, report):
