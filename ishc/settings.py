@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "ishc.activities",
     "ishc.reports",
     "ishc.board",
+    "ishc.api",
+    # Swagger UI for /api/v1/docs is served from ninja's bundled static files, never a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
