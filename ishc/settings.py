@@ -113,6 +113,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+# "shared" is a cache every worker process sees: Redis when REDIS_URL is set, else a table in
+# the database. Counters that must hold across gunicorn workers (the API's per-token rate
+# limit) live there, never in a process's own memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ishc_shared_cache",
+    },
+}
+if os.getenv("REDIS_URL"):
+    CACHES["default"] = CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -196,6 +211,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Domain settings: practice varies between provinces, so these are configuration, not code.
 ISHC = {
+    # Requests per minute for each API token (or logged-in session), counted in the shared cache.
+    "API_REQUESTS_PER_MINUTE": envint("ISHC_API_REQUESTS_PER_MINUTE", 300),
     "OLDER_AGE": envint("ISHC_OLDER_AGE", 60),
     "OLDER_AGE_LOCAL": envint("ISHC_OLDER_AGE_LOCAL", 55),
     "CLUB_SIZE_BAND": (50, 70),
