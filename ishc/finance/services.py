@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from ishc.accounts.models import Role
+from ishc.accounts.permissions import require
 from ishc.audit.services import record, snapshot
 from ishc.board.models import Contribution, ContributionKind
 from ishc.clubs.models import Club, Member, Membership
@@ -47,9 +47,6 @@ from .models import (
     WriteOffStatus,
 )
 from .schedule import METHODS, build_schedule
-
-# Roles that may decide a write-off (the checker); a club board member may only ask for one.
-WRITE_OFF_CHECKERS = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE, Role.COMMUNE}
 
 
 def _d(day: datetime.date) -> str:
@@ -171,6 +168,7 @@ def record_entry(
     contribution: Contribution | None = None,
 ) -> Entry:
     """Capital received, other income or an expense, in one of the club's funds."""
+    require(user, "finance.record", club)
     amount = check_amount(amount)
     check_date(club, date)
     if fund_kind not in FundKind.values:
@@ -242,6 +240,7 @@ def transfer(
     user, club: Club, *, from_fund: str, amount, date: datetime.date, voucher="", note=""
 ) -> tuple[Entry, Entry]:
     """Move cash between the club's two funds: an entry out of one and an entry into the other."""
+    require(user, "finance.record", club)
     amount = check_amount(amount)
     check_date(club, date)
     to_fund = FundKind.ACTIVITY if from_fund == FundKind.IGF else FundKind.IGF
@@ -259,6 +258,7 @@ def transfer(
 def reverse_entry(user, entry: Entry, *, date: datetime.date, reason: str) -> Entry:
     """Correct a mistake: a new entry of the same kind with the opposite amounts. The original
     stays in the books, and both show there."""
+    require(user, "finance.record", entry)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the entry is reversed.")})
@@ -369,6 +369,7 @@ def apply_loan(
     method: str | None = None,
 ) -> Loan:
     """A member's application. Term, rate and method default to the club's regulations."""
+    require(user, "finance.record", club)
     amount = check_amount(amount)
     check_date(club, applied_on, "applied_on")
     months = months or club.loan_max_months
@@ -412,6 +413,7 @@ def _locked_loan(loan: Loan) -> Loan:
 
 
 def approve_loan(user, loan: Loan, *, on: datetime.date, meeting: str) -> Loan:
+    require(user, "finance.record", loan)
     with transaction.atomic():
         loan = _locked_loan(loan)
         if loan.status != LoanStatus.APPLIED:
@@ -431,6 +433,7 @@ def approve_loan(user, loan: Loan, *, on: datetime.date, meeting: str) -> Loan:
 
 
 def reject_loan(user, loan: Loan, *, reason: str) -> Loan:
+    require(user, "finance.record", loan)
     with transaction.atomic():
         loan = _locked_loan(loan)
         if loan.status not in (LoanStatus.APPLIED, LoanStatus.APPROVED):
@@ -496,6 +499,7 @@ def disburse(user, loan: Loan, *, on: datetime.date, voucher: str = "") -> Entry
     """Pay the loan out of the Income Generation Fund and fix its schedule. Refused when the fund
     does not hold the cash — checked under the fund's row lock, so that two disbursements at the
     same moment cannot both spend the same money."""
+    require(user, "finance.record", loan)
     with transaction.atomic():
         loan = _locked_loan(loan)
         if loan.status != LoanStatus.APPROVED:
@@ -555,6 +559,8 @@ def repay(
 ) -> Repayment:
     """A repayment: interest due first, then principal. Partial and early repayments are fine;
     more than interest due plus all outstanding principal is refused."""
+    if sheet is None:  # a collection sheet asserted it once for all its lines
+        require(user, "finance.record", loan)
     amount = check_amount(amount)
     with transaction.atomic():
         loan = _locked_loan(loan)
@@ -628,6 +634,7 @@ def repay(
 def reschedule(user, loan: Loan, *, on: datetime.date, months: int, reason: str) -> Loan:
     """Spread the outstanding principal over a new term from `on`. Interest already due stays
     due; instalments already paid stay as they were (carried as line 0 of the new version)."""
+    require(user, "finance.record", loan)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the loan is rescheduled.")})
     if not isinstance(months, int) or not 1 <= months <= 120:
@@ -674,6 +681,7 @@ def reschedule(user, loan: Loan, *, on: datetime.date, months: int, reason: str)
 
 def request_write_off(user, loan: Loan, *, on: datetime.date, reason: str) -> WriteOff:
     """The maker's half: ask for the outstanding principal to be written off."""
+    require(user, "finance.record", loan)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the loan should be written off.")})
     with transaction.atomic():
@@ -699,10 +707,7 @@ def request_write_off(user, loan: Loan, *, on: datetime.date, reason: str) -> Wr
 def decide_write_off(user, wo: WriteOff, *, approve: bool, note: str = "") -> WriteOff:
     """The checker's half: a commune, province or central officer other than the maker. An
     approval posts the write-off entry (no cash moves; the outstanding principal goes to 0)."""
-    if user.role not in WRITE_OFF_CHECKERS:
-        raise ValidationError(
-            _("Only a commune, province or central officer can decide a write-off.")
-        )
+    require(user, "finance.approve_write_off", wo)
     with transaction.atomic():
         loan = _locked_loan(wo.loan)
         wo = WriteOff.objects.select_for_update().get(pk=wo.pk)
@@ -770,6 +775,7 @@ def submit_collection(
     """Record a whole meeting in one transaction: every repayment (interest first, then
     principal) and every member fee (into the Activity Fund). If any line is refused, nothing is
     written; the error names the member."""
+    require(user, "finance.record", club)
     month = month.replace(day=1)
     check_date(club, meeting_date, "meeting_date")
     if (meeting_date.year, meeting_date.month) != (month.year, month.month):
