@@ -8,8 +8,10 @@ repayment twice.
 One lock order for every function, so that no two of them can wait on each other (a deadlock is
 an HTTP 500): the entry being reversed → loans (by id) → the write-off request → a contribution →
 the funds, the Income Generation Fund before the Activity Fund (`_lock_funds`). A function that
-needs a fund locks every fund it will write to at once, before writing. Each writes its audit entry in the same transaction. Figures are read through
-ishc.finance.ledger only. Bad input raises ValidationError with a translated message, and then
+needs a fund locks every fund it will write to at once, before writing.
+
+Each writes its audit entry in the same transaction. Figures are read through ishc.finance.ledger
+only. Bad input raises ValidationError with a translated message, and then
 nothing has been written.
 """
 

@@ -9,7 +9,7 @@ from ishc.audit.models import AuditEntry
 from ishc.clubs.models import Club, EarlyPayoff
 from ishc.finance import ledger, services
 from ishc.finance.figures import loan_figures
-from ishc.finance.models import CollectionSheet, Entry, EntryKind, LoanStatus
+from ishc.finance.models import EntryKind, LoanStatus
 from ishc.reports.services import create_report, transition, update_narrative
 
 from .conftest import active_loan, capital
@@ -18,7 +18,10 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-def _flat_loan(fin, member=None, amount=3_000_000, on=D(2025, 1, 10)):
+DISBURSED = D(2025, 1, 10)
+
+
+def _flat_loan(fin, member=None, amount=3_000_000, on=DISBURSED):
     """3,000,000 ₫ flat over 6 months at 12 % a year: 500,000 principal + 30,000 interest a
     month, due on the 10th from February to July 2025."""
     w = fin.w
