@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clubs', '0003_club_indexes_covered_by_composites'),
+        ('clubs', '0004_member_code_and_current_index'),
     ]
 
     operations = [
