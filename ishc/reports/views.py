@@ -154,6 +154,10 @@ def detail(request, pk: int):
             "figures": [(LABELS[k], figures.get(k, 0), k in MONEY) for k in LABELS],
             "attendance": attendance_share(figures),
             "frozen": bool(report.figures),
+            "drift": [
+                (LABELS.get(d.key, d.key), d.frozen, d.now, d.difference, d.key in MONEY)
+                for d in services.drift(report)
+            ],
             "form": form,
             "missing": services.missing_fields(report) if report.status == Status.DRAFT else [],
             "actions": services.available_actions(request.user, report),
