@@ -571,11 +571,22 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
 
     Plain substring counts (bytes.count) keep this pass a small fraction of the import; some
     writers put a namespace prefix on every element ("<x:row>"), which the first chunk tells.
+    That count includes rows with formatting only (a column formatted down to row 25,000
+    writes 25,000 empty rows), so a sheet that seems over the limit is counted again, only
+    the rows holding a value this time.
     """
+    try:
+        return _scan_sheet(zf, path, limit, precise=False)
+    except FileRefused:
+        return _scan_sheet(zf, path, limit, precise=True)
+
+
+def _scan_sheet(zf, path: str, limit: int, *, precise: bool) -> list[tuple[int, int]]:
     rows = 0
     formulas: list[tuple[int, int]] = []
     tail = b""
     prefix = None
+    counted = False  # precise: the current row has been counted (it holds a value)
     with zf.open(path) as stream:
         while True:
             chunk = stream.read(1 << 20)
@@ -598,6 +609,8 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
                     + rb"f[\s>/]",
                     re.S,
                 )
+                # A row's start, or a value (<v>, or <is> for an inline string) in a cell.
+                row_or_value = re.compile(rb"<" + prefix + rb"(row|v|is)[\s>]")
             if chunk:
                 # Cut after the last complete cell so no tag is split between two rounds.
                 cut = buffer.rfind(cell_close)
@@ -605,7 +618,15 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
             else:
                 cut = len(buffer)
             head, tail = buffer[:cut], buffer[cut:]
-            rows += head.count(row_open[0]) + head.count(row_open[1])
+            if precise:
+                for match in row_or_value.finditer(head):
+                    if match.group(1) == b"row":
+                        counted = False
+                    elif not counted:
+                        counted = True
+                        rows += 1
+            else:
+                rows += head.count(row_open[0]) + head.count(row_open[1])
             if rows > limit + 1:  # + the header row
                 raise _too_many(limit)
             if formula_open[0] in head or formula_open[1] in head:
@@ -614,6 +635,31 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
                 ]
             if not chunk:
                 return formulas
+
+
+_VALUE = re.compile(rb"<(\w+:)?(v|is)[\s>]")
+
+
+def _refuse_hidden_sheets(zf: zipfile.ZipFile) -> None:
+    """Rows on a hidden sheet are rows nobody sees: refuse the file rather than import or
+    ignore them silently (the template's own sheets are never hidden)."""
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    paths = _sheet_paths(zf)
+    for sheet in workbook.findall("m:sheets/m:sheet", NS):
+        if sheet.get("state") not in ("hidden", "veryHidden"):
+            continue
+        name = sheet.get("name")
+        with zf.open(paths[name]) as stream:
+            holds_data = _VALUE.search(stream.read()) is not None
+        if holds_data:
+            raise FileRefused(
+                _(
+                    "The sheet “%(name)s” is hidden and holds data. Show it (right-click a sheet "
+                    "tab › Unhide), move its rows to the right sheet or delete it, then upload "
+                    "again."
+                )
+                % {"name": name}
+            )
 
 
 def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None:
@@ -639,6 +685,7 @@ def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None
             )
             % {"sheet": sheet, "names": ", ".join(paths)}
         )
+    _refuse_hidden_sheets(zf)
     formulas = scan_sheet(zf, paths[sheet], settings.ISHC["IMPORT_MAX_ROWS"])
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -837,7 +884,7 @@ class _Reporter:
 
 def _birth_matches(stored: dict, v: dict) -> bool:
     """The same birth: equal dates when both sides have one, else equal years."""
-    if v.get("birth_date") and stored["birth_date"]:
+    if isinstance(v.get("birth_date"), datetime.date) and stored["birth_date"]:
         return v["birth_date"] == stored["birth_date"]
     return v.get("birth_year") == stored["birth_year"]
 
@@ -958,10 +1005,10 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
         elif joined and v.get("birth_year") and joined.year < v["birth_year"]:
             say.error(number, "joined_on", _("The joining date is before the birth."))
             ok = False
-        elif joined and v.get("birth_date") and joined < v["birth_date"]:
+        elif joined and isinstance(v.get("birth_date"), datetime.date) and joined < v["birth_date"]:
             say.error(number, "joined_on", _("The joining date is before the birth."))
             ok = False
-        if len(v.get("phone") or "") > 20:
+        if isinstance(v.get("phone"), str) and len(v["phone"]) > 20:
             say.error(number, "phone", _("The phone number is too long."))
             ok = False
         if not ok or club is None:
@@ -1222,7 +1269,9 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
         new_rows, joined, updates, by_club = [], [], [], {}
         for v in report.rows:
             club_id = v["club_obj"].pk
-            changed = by_club.setdefault(club_id, {"created": [], "updated": [], "changes": {}})
+            changed = by_club.setdefault(
+                club_id, {"created": [], "updated": [], "before_after": {}}
+            )
             if v["_existing"]:
                 old = stored[v["_existing"]]
                 new = dict(old)
@@ -1242,7 +1291,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                     search_name = fast_fold(new["full_name"])
                     updates.append(Member(pk=old["pk"], search_name=search_name, **fields))
                     changed["updated"].append(old["pk"])
-                    changed["changes"][old["code"]] = diff
+                    changed["before_after"][old["code"]] = diff
             else:
                 values = []
                 for f in MEMBER_FIELDS:
@@ -1521,12 +1570,16 @@ def _without_cycle_collector():
             gc.enable()
 
 
-def validate(kind: str, user, data: bytes) -> Report:
+def validate(kind: str, user, data: bytes, decisions: dict[int, str] | None = None) -> Report:
     """Read and check the file; FileRefused becomes the report's only error. Errors and
-    warnings come sorted by row, as a person corrects the file from top to bottom."""
+    warnings come sorted by row, as a person corrects the file from top to bottom.
+    `decisions` are the person's choices for the members' possible same persons."""
     try:
         with _without_cycle_collector():
-            report = VALIDATE[kind](user, data)
+            if kind == "members":
+                report = validate_members(user, data, decisions)
+            else:
+                report = VALIDATE[kind](user, data)
     except FileRefused as e:
         report = Report(kind, SHEETS[kind])
         report.errors.append(Problem(_("File"), None, "", str(e)))
@@ -1536,8 +1589,16 @@ def validate(kind: str, user, data: bytes) -> Report:
     return report
 
 
-def run(kind: str, user, data: bytes, *, commit: bool, filename: str = "") -> Report:
-    report = validate(kind, user, data)
+def run(
+    kind: str,
+    user,
+    data: bytes,
+    *,
+    commit: bool,
+    filename: str = "",
+    decisions: dict[int, str] | None = None,
+) -> Report:
+    report = validate(kind, user, data, decisions if decisions is not None or not commit else {})
     if commit and report.ok:
         with _without_cycle_collector():
             COMMIT[kind](user, report, filename)
