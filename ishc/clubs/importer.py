@@ -24,6 +24,7 @@ import datetime
 import gc
 import io
 import re
+import secrets
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
@@ -52,6 +53,7 @@ from .models import (
     LoanMethod,
     Member,
     Membership,
+    PendingImport,
     Sex,
     new_member_code,
 )
@@ -142,8 +144,19 @@ class Report:
 
     @property
     def near(self) -> list[dict]:
-        """Rows that may be a registered member: the person importing decides."""
-        return [r for r in self.rows if r.get("_near")]
+        """Rows that may be a registered member, for the person importing to decide: the
+        row's number, its name and birth, and the registered members it may be."""
+        return [
+            {
+                "row_number": r["_row"],
+                "full_name": r.get("full_name"),
+                "birth_date": r.get("birth_date"),
+                "birth_year": r.get("birth_year"),
+                "near_members": r["_near"],
+            }
+            for r in self.rows
+            if r.get("_near")
+        ]
 
     @property
     def new_rows(self) -> int:
@@ -1603,3 +1616,63 @@ def run(
         with _without_cycle_collector():
             COMMIT[kind](user, report, filename)
     return report
+
+
+# Uploads waiting for confirmation
+
+
+def store_upload(user, kind: str, filename: str, data: bytes) -> str:
+    """Keep a checked file until its uploader confirms it; returns the token that names it.
+    Files never confirmed are removed after a day."""
+    PendingImport.objects.filter(
+        created_at__lt=timezone.now() - datetime.timedelta(days=1)
+    ).delete()
+    token = secrets.token_urlsafe(16)
+    PendingImport.objects.create(token=token, kind=kind, user=user, filename=filename, data=data)
+    return token
+
+
+def pending_upload(user, kind: str, token: str) -> PendingImport | None:
+    """The user's own unconfirmed upload of that kind, or None."""
+    return PendingImport.objects.filter(
+        token=token, kind=kind, user=user, confirmed_at__isnull=True
+    ).first()
+
+
+def confirm_upload(
+    user, kind: str, token: str, decisions: dict[int, str] | None = None
+) -> Report | None:
+    """Import an upload once. The claim (an UPDATE that only matches an unconfirmed upload)
+    and the import share one transaction: a second confirmation waits on the claim's row lock
+    and then finds nothing to claim (None); an import that fails its checks again, or lacks a
+    choice for a possible same person, rolls the claim back so the person can try again."""
+    with transaction.atomic():
+        claimed = PendingImport.objects.filter(
+            token=token, kind=kind, user=user, confirmed_at__isnull=True
+        ).update(confirmed_at=timezone.now())
+        if not claimed:
+            return None
+        upload = PendingImport.objects.get(pk=token)
+        report = run(
+            kind,
+            user,
+            bytes(upload.data),
+            commit=True,
+            filename=upload.filename,
+            decisions=decisions,
+        )
+        if report.committed:
+            # The file is no longer needed; the row stays (until the daily clean-up) so that a
+            # late second confirmation finds it confirmed.
+            PendingImport.objects.filter(pk=token).update(data=b"")
+        else:
+            transaction.set_rollback(True)
+        return report
+
+
+def cancel_upload(user, kind: str, token: str) -> bool:
+    return bool(
+        PendingImport.objects.filter(
+            token=token, kind=kind, user=user, confirmed_at__isnull=True
+        ).delete()[0]
+    )

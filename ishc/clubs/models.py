@@ -443,3 +443,21 @@ class VolunteerRole(models.Model):
                 name="volunteer_end_after_start",
             ),
         ]
+
+
+class PendingImport(models.Model):
+    """An uploaded file that passed its checks and waits for the uploader's confirmation.
+
+    Kept in the database rather than on one server's disk, and confirmed by one UPDATE that
+    only succeeds while `confirmed_at` is empty: two confirmations sent together (a double tap,
+    two tabs, two servers) import the file once — the second waits for the first one's row
+    lock, then finds it confirmed. Unconfirmed files are removed after a day.
+    """
+
+    token = models.CharField(max_length=32, primary_key=True)
+    kind = models.CharField(max_length=10)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -44,7 +44,7 @@ def test_it_never_renames_a_member_with_a_near_name(world):
     preview = importer.validate("members", world.commune, data)
     assert preview.ok and preview.new_rows == 0 and preview.existing_rows == 0
     (near,) = preview.near
-    assert near["_row"] == 2 and [m["pk"] for m in near["_near"]] == [thao.pk]
+    assert near["row_number"] == 2 and [m["pk"] for m in near["near_members"]] == [thao.pk]
 
     # Confirmed without a choice: nothing is written, the row asks for one.
     report = importer.run("members", world.commune, data, commit=True)
@@ -103,7 +103,7 @@ def test_it_offers_the_same_name_with_another_birth_year_as_a_possible_same_pers
         world.commune, "members", [member(world.A, "Bùi Đình Hùng", **{"Năm sinh": 1948})]
     )
     report = importer.validate("members", world.commune, data)
-    assert [m["pk"] for m in report.near[0]["_near"]] == [hung.pk]
+    assert [m["pk"] for m in report.near[0]["near_members"]] == [hung.pk]
 
 
 def test_it_keeps_what_a_blank_cell_does_not_say_and_clears_with_the_mark(world):
@@ -278,3 +278,41 @@ def test_it_keeps_before_and_after_in_the_audit_entry_of_an_update(world):
     audit = AuditEntry.objects.get(action="clubs.member.imported")
     assert audit.data["updated"] == [hoa.pk]
     assert audit.data["before_after"] == {hoa.code: {"phone": ["0912345678", "0987654321"]}}
+
+
+def _upload(client, data, kind="members"):
+    buffer = io.BytesIO(data)
+    buffer.name = "danh-sach.xlsx"
+    return client.post(reverse("clubs:import", args=[kind]), {"file": buffer})
+
+
+def test_it_shows_both_versions_and_imports_only_what_the_person_chose(client, world):
+    thao = _register(world, "Đặng Thị Thảo", birth_date=D(1957, 4, 5))
+    client.force_login(world.commune)
+    data = from_template(
+        world.commune,
+        "members",
+        [member(world.A, "Đặng Thị Thạo", **{"Năm sinh": 1957}), member(world.A, "Lò Thị Én")],
+    )
+    response = _upload(client, data)
+    page = response.content.decode()
+    assert "Đặng Thị Thạo" in page and "Đặng Thị Thảo" in page and thao.code in page
+    assert f'name="near-2" id="near-2-{thao.pk}" value="{thao.pk}"' in page
+    assert 'value="new"' in page
+    url = reverse("clubs:import_confirm", args=["members", response.context["token"]])
+
+    refused = client.post(url, {"confirm": "1"})
+    assert refused.status_code == 200 and refused.context["report"].errors
+    assert Member.objects.count() == 1  # nothing half-saved
+
+    done = client.post(url, {"confirm": "1", "near-2": "new"})
+    assert done.status_code == 302
+    assert sorted(Member.objects.values_list("full_name", flat=True)) == [
+        "Lò Thị Én",
+        "Đặng Thị Thạo",
+        "Đặng Thị Thảo",
+    ]
+    # Sent twice (a double tap): imported once.
+    again = client.post(url, {"confirm": "1", "near-2": "new"})
+    assert again.status_code == 404
+    assert Member.objects.count() == 3
