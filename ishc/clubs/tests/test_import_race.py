@@ -48,7 +48,8 @@ def test_it_imports_an_upload_once_when_confirmed_twice_at_once(world):
         Membership.objects.all().delete()
         Member.objects.all().delete()
         token = importer.store_upload(world.commune, "members", "a.xlsx", data)
-        results = _race(*[lambda: importer.confirm_upload(world.commune, "members", token, {})] * 2)
+        confirm = lambda t=token: importer.confirm_upload(world.commune, "members", t, {})  # noqa: E731
+        results = _race(confirm, confirm)
         committed = [r for r in results if r is not None and r.committed]
         assert len(committed) == 1 and results.count(None) == 1, results
         assert Member.objects.count() == 200 and Membership.objects.count() == 200
