@@ -45,6 +45,9 @@ from ishc.geo.models import EthnicGroup, Level, Scheme, Unit
 from ishc.geo.resolver import Resolution, province_2025, resolve
 
 from .models import (
+    MAX_LOAN_AMOUNT,
+    MAX_LOAN_MONTHS,
+    MAX_MONTHLY_RATE,
     Allowance,
     Club,
     Cohort,
@@ -239,15 +242,21 @@ def parse_int(value: Any, low: int, high: int) -> int | None:
     return value
 
 
-def parse_decimal(value: Any) -> Decimal | None:
+def parse_decimal(value: Any, low: Decimal, high: Decimal) -> Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value))
-    try:
-        return Decimal(_text(value).replace(",", "."))
-    except InvalidOperation:
-        raise CellError(_("“%(text)s” is not a number.") % {"text": _text(value)}) from None
+        number = Decimal(str(value))
+    else:
+        try:
+            number = Decimal(_text(value).replace(",", "."))
+        except InvalidOperation:
+            raise CellError(_("“%(text)s” is not a number.") % {"text": _text(value)}) from None
+    if not number.is_finite() or not low <= number <= high:
+        raise CellError(
+            _("%(n)s is out of range (%(low)s–%(high)s).") % {"n": value, "low": low, "high": high}
+        )
+    return number
 
 
 # Written in a cell to empty a stored value on update (an empty cell keeps it); the template's
@@ -484,16 +493,21 @@ CLUB_COLUMNS = [
     Column(
         "loan_max_amount",
         "Cho vay tối đa (đồng)",
-        parse=lambda v: parse_int(v, 0, 10**12),
+        parse=lambda v: parse_int(v, 1, MAX_LOAN_AMOUNT),
         width=14,
     ),
     Column(
         "loan_max_months",
         "Thời hạn vay tối đa (tháng)",
-        parse=lambda v: parse_int(v, 1, 120),
+        parse=lambda v: parse_int(v, 1, MAX_LOAN_MONTHS),
         width=12,
     ),
-    Column("loan_monthly_rate", "Lãi suất tháng (%)", parse=parse_decimal, width=10),
+    Column(
+        "loan_monthly_rate",
+        "Lãi suất tháng (%)",
+        parse=lambda v: parse_decimal(v, Decimal(0), MAX_MONTHLY_RATE),
+        width=10,
+    ),
     Column(
         "loan_method",
         "Phương thức trả",
@@ -793,8 +807,7 @@ def _parse_rows(
     dropdown values and birth years over and over.
 
     The caches are kept per type because 1.0 == True == 1 in Python but not in a cell; a
-    parser's errors are never cached, so every bad cell is still reported. Decimals are not
-    cached for numbers: -0.0 == 0.0 yet they keep their sign.
+    parser's errors are never cached, so every bad cell is still reported.
 
     A row with a value in the `optional_with` column (a member's code) names a stored record:
     its other empty cells mean "unchanged", so only the first required column (the club, which
@@ -805,7 +818,7 @@ def _parse_rows(
             index,
             c.parse,
             None if c.parse is _text else {},
-            None if c.parse in (_text, parse_decimal) else {},
+            None if c.parse is _text else {},
             c.required,
             is_date_column(c),
         )
