@@ -3,9 +3,6 @@ scoping helpers below, call one service, and render. Access is decided only in t
 helpers and ishc.accounts.scope."""
 
 import datetime
-import secrets
-import time
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -661,17 +658,6 @@ def _may_import(user, kind: str) -> bool:
     return _may_create_club(user) if kind == "clubs" else scope_of(user).can_enter
 
 
-def _upload_dir() -> Path:
-    """Uploads waiting for confirmation. Ones never confirmed are removed after a day."""
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 24 * 3600
-    for old in path.glob("*.xlsx"):
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    return path
-
-
 @scoped
 def import_template(request, kind):
     if kind not in KINDS or not _may_import(request.user, kind):
@@ -692,12 +678,7 @@ def import_upload(request, kind):
         upload = form.cleaned_data["file"]
         data = upload.read()
         report = importer.validate(kind, request.user, data)
-        token = ""
-        if report.ok:
-            token = secrets.token_urlsafe(16)
-            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
-            request.session.setdefault("imports", {})[token] = {"kind": kind, "name": upload.name}
-            request.session.modified = True
+        token = importer.store_upload(request.user, kind, upload.name, data) if report.ok else ""
         return render(
             request,
             "clubs/import_result.html",
@@ -725,24 +706,29 @@ def import_upload(request, kind):
 @scoped
 @require_http_methods(["POST"])
 def import_confirm(request, kind, token):
-    pending = request.session.get("imports", {})
-    entry = pending.get(token)
-    path = _upload_dir() / f"{token}.xlsx"
-    if kind not in KINDS or not entry or entry["kind"] != kind or not path.exists():
+    """Confirm (once: see importer.confirm_upload) or cancel an upload, with the person's
+    choice for each possible same person ("near-<row>": "new" or a member's id)."""
+    if kind not in KINDS or not _may_import(request.user, kind):
         raise Http404
+    upload = importer.pending_upload(request.user, kind, token)
+    if upload is None:
+        raise Http404
+    back = redirect("clubs:list" if kind == "clubs" else "clubs:members")
     if "cancel" in request.POST:
-        report = None
-    else:
-        # Validated again: the data may have changed since the preview.
-        report = importer.run(
-            kind, request.user, path.read_bytes(), commit=True, filename=entry["name"]
-        )
-    path.unlink(missing_ok=True)
-    pending.pop(token, None)
-    request.session.modified = True
-    if report is None:
+        importer.cancel_upload(request.user, kind, token)
         messages.info(request, _("Import cancelled: nothing was saved."))
-    elif not report.ok:
+        return back
+    decisions = {
+        int(name.removeprefix("near-")): value
+        for name, value in request.POST.items()
+        if name.startswith("near-") and name.removeprefix("near-").isdigit()
+    }
+    # Validated again: the data may have changed since the preview.
+    report = importer.confirm_upload(request.user, kind, token, decisions)
+    if report is None:
+        messages.info(request, _("This file has already been imported."))
+        return back
+    if not report.ok:
         return render(
             request,
             "clubs/import_result.html",
@@ -750,15 +736,14 @@ def import_confirm(request, kind, token):
                 "report": report,
                 "token": "",
                 "kind": kind,
-                "filename": entry["name"],
+                "filename": upload.filename,
                 "title": _("Import"),
                 "breadcrumbs": breadcrumbs(),
             },
         )
-    else:
-        messages.success(
-            request,
-            _("Imported: %(created)s new, %(updated)s updated.")
-            % {"created": report.created, "updated": report.updated},
-        )
-    return redirect("clubs:list" if kind == "clubs" else "clubs:members")
+    messages.success(
+        request,
+        _("Imported: %(created)s new, %(updated)s updated.")
+        % {"created": report.created, "updated": report.updated},
+    )
+    return back
