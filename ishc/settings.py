@@ -186,6 +186,13 @@ MEDIA_URL = "media/"
 # Uploads (regulations, evidence, Excel files) larger than this are refused with a message.
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+# Archives (Office files, .xlsx imports) are checked member by member in a stream before anything
+# reads them (ishc.core.uploads): all members together may inflate to at most this many MB, and no
+# member beyond its first MB to more than UPLOAD_MAX_RATIO times its compressed size. A 20,000-row
+# import inflates to about 40 MB at a ratio under 20.
+UPLOAD_MAX_INFLATED_MB = envint("UPLOAD_MAX_INFLATED_MB", 200)
+UPLOAD_MAX_RATIO = envint("UPLOAD_MAX_RATIO", 200)
+UPLOAD_MAX_MEMBERS = envint("UPLOAD_MAX_MEMBERS", 2000)
 # Collection sheets and attendance lists post one field per member and column.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 

@@ -17,6 +17,7 @@ from ishc.accounts.scope import may_enter, visible
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
 from ishc.core.text import fold
+from ishc.core.uploads import content_disposition
 from ishc.geo.models import Unit
 
 from . import access, figures, services
@@ -686,12 +687,8 @@ def download(request, pk):
         DocumentVersion.objects.filter(document__in=access.documents(request.user)),
         pk=pk,
     )
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
-    )
+    response = FileResponse(version.file.open("rb"), content_type=version.content_type)
+    response["Content-Disposition"] = content_disposition(version.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -24,6 +24,7 @@ from ishc.accounts.models import Role
 from ishc.accounts.navigation import OFFICERS
 from ishc.accounts.scope import editable, editable_or_404, scope_of, visible_or_404
 from ishc.core.forms import run_service
+from ishc.core.uploads import content_disposition
 
 from . import forms, importer, services, spreadsheets
 from .composition import card, club_card
@@ -296,7 +297,10 @@ def club_regulations(request, pk):
     club = _get_club_for_user(request, pk)
     if not club.regulations_file:
         raise Http404
-    return FileResponse(club.regulations_file.open("rb"), as_attachment=True)
+    suffix = Path(club.regulations_file.name).suffix
+    response = FileResponse(club.regulations_file.open("rb"))
+    response["Content-Disposition"] = content_disposition(f"quy-che-{club.code}{suffix}")
+    return response
 
 
 @scoped
