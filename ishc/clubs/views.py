@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from ishc.accounts.models import Role
 from ishc.accounts.navigation import OFFICERS
 from ishc.accounts.scope import editable, editable_or_404, scope_of, visible_or_404
 from ishc.core.forms import run_service
-from ishc.core.uploads import content_disposition
+from ishc.core.uploads import send_file
 
 from . import forms, importer, services, spreadsheets
 from .composition import card, club_card
@@ -298,9 +298,7 @@ def club_regulations(request, pk):
     if not club.regulations_file:
         raise Http404
     suffix = Path(club.regulations_file.name).suffix
-    response = FileResponse(club.regulations_file.open("rb"))
-    response["Content-Disposition"] = content_disposition(f"quy-che-{club.code}{suffix}")
-    return response
+    return send_file(request, club.regulations_file, f"quy-che-{club.code}{suffix}")
 
 
 @scoped

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import re
 import unicodedata
 import zipfile
@@ -33,9 +34,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -261,3 +265,17 @@ def content_disposition(filename: str, *, attachment: bool = True) -> str:
     ascii_name = re.sub(r'["\\]', "", ascii_name).strip() or "file"
     kind = "attachment" if attachment else "inline"
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def send_file(request, stored, filename: str, content_type: str | None = None):
+    """A stored file as an attachment with a safe name; a record whose file is gone from
+    MEDIA_ROOT (a database restored without its files, a disk cleaned by hand) answers a page
+    that says so, with status 404, and is logged for the administrator instead of a 500."""
+    try:
+        handle = stored.open("rb")
+    except OSError:
+        log.error("stored file missing: %s (%s)", stored.name, request.path)
+        return render(request, "core/file_missing.html", status=404)
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response

@@ -115,3 +115,28 @@ def test_it_limits_password_reset_mails(client, world, settings):
     world.club.save()
     client.post(reverse("password_reset"), {"email": "lan@example.org"}, REMOTE_ADDR="198.51.100.3")
     assert len(mail.outbox) == 4
+
+
+def test_a_download_whose_file_is_gone_says_so_instead_of_500(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ishc.board import services
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEBUG = False
+    document = services.create_document(
+        world.central,
+        upload=SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n%%EOF\n"),
+        title="Quyết định",
+        doc_type="decision",
+        issuer="TTg",
+        issued_on="2025-01-01",
+        language="vi",
+    )
+    version = document.versions.get()
+    version.file.storage.delete(version.file.name)
+    client.raise_request_exception = False
+    client.force_login(world.central)
+    response = client.get(reverse("board:download", args=[version.pk]))
+    assert response.status_code == 404
+    assert "core/file_missing.html" in [t.name for t in response.templates]
