@@ -23,6 +23,8 @@ from ishc.accounts.decorators import scoped
 from ishc.accounts.models import Role
 from ishc.accounts.navigation import OFFICERS
 from ishc.accounts.scope import editable, editable_or_404, scope_of, visible_or_404
+from ishc.audit.models import PersonalDataAccess
+from ishc.audit.services import personal_data
 from ishc.core.forms import run_service
 from ishc.core.uploads import send_file
 
@@ -208,17 +210,26 @@ def club_detail(request, pk):
     )
 
 
+def _filter_unit(form):
+    if not form.is_valid():
+        return None
+    return form.cleaned_data.get("commune") or form.cleaned_data.get("province")
+
+
 @scoped
 def member_list(request):
     on = _on(request)
     form = MemberFilterForm(request.GET, request.user)
     qs = form.queryset(on)
+    club = form.cleaned_data.get("club") if form.is_valid() else None
+    where = {"club": club, "unit": _filter_unit(form) if club is None else None}
     if request.GET.get("format") == "xlsx":
+        personal_data(request, PersonalDataAccess.Action.EXPORT, rows=qs.count(), **where)
         return spreadsheets.export_members(form, qs, on)
     page = _page(request, qs)
     for member in page.object_list:
         member.age_on_page = member.age_on(on)
-    club = form.cleaned_data.get("club") if form.is_valid() else None
+    personal_data(request, PersonalDataAccess.Action.LIST, rows=page.paginator.count, **where)
     return render(
         request,
         "clubs/member_list.html",
@@ -371,6 +382,7 @@ def club_confirm(request, pk):
 @scoped
 def member_detail(request, pk):
     member = _get_member_for_user(request, pk)
+    personal_data(request, PersonalDataAccess.Action.VIEW, club=member.club, member=member)
     today = timezone.localdate()
     periods = member.periods.select_related("club")
     return render(
