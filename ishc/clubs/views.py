@@ -3,6 +3,7 @@ scoping helpers below, call one service, and render. Access is decided only in t
 helpers and ishc.accounts.scope."""
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
