@@ -15,12 +15,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from ishc.accounts.scope import visible, visible_or_404
 from ishc.api.access import for_change
 from ishc.api.errors import check_form
-from ishc.api.lists import DateRange, Id, PageQuery, QueryId, etag, page, page_schema, text
+from ishc.api.lists import (
+    BodyId,
+    DateRange,
+    Id,
+    Money,
+    PageQuery,
+    QueryId,
+    etag,
+    page,
+    page_schema,
+    text,
+)
 from ishc.clubs.models import Club
 
 from . import forms, ledger, services, views
@@ -173,7 +184,7 @@ def _club_for_recording(user, club_id: int) -> Club:
 
 
 class RepaymentIn(Schema):
-    amount: int
+    amount: Money
     on: datetime.date
     voucher: text(40) = ""
 
@@ -201,27 +212,30 @@ def repay(request, loan_id: Id, payload: RepaymentIn):
     )
     entries = [e for e in (result.interest, result.principal) if e]
     loan.refresh_from_db()
-    return 201, {
-        "loan_id": loan.pk,
-        "interest": result.interest.amount if result.interest else 0,
-        "principal": result.principal.amount if result.principal else 0,
-        "total": result.total,
-        "entry_ids": [e.pk for e in entries],
-        "loan_status": loan.status,
-    }
+    return Status(
+        201,
+        {
+            "loan_id": loan.pk,
+            "interest": result.interest.amount if result.interest else 0,
+            "principal": result.principal.amount if result.principal else 0,
+            "total": result.total,
+            "entry_ids": [e.pk for e in entries],
+            "loan_status": loan.status,
+        },
+    )
 
 
 class EntryIn(Schema):
     fund: Literal[tuple(FundKind.values)]  # type: ignore[valid-type]
     kind: Literal["capital", "income", "expense"]
     category: text(16, min_length=1)
-    amount: int
+    amount: Money
     date: datetime.date
-    member_id: int | None = None
+    member_id: BodyId | None = None
     counterpart: text(200) = ""
     voucher: text(40) = ""
     note: text(300) = ""
-    contribution_id: int | None = None
+    contribution_id: BodyId | None = None
 
 
 @router.post("clubs/{club_id}/fund-entries", response={201: EntryOut}, summary="Record an entry")
@@ -251,4 +265,4 @@ def record_entry(request, club_id: Id, payload: EntryIn):
         note=d["note"],
         contribution=d["contribution"],
     )
-    return 201, Entry.objects.select_related("fund").get(pk=entry.pk)
+    return Status(201, Entry.objects.select_related("fund").get(pk=entry.pk))
