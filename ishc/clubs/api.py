@@ -11,11 +11,12 @@ import datetime
 from typing import Literal
 
 from django.db.models import Q
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 
 from ishc.accounts.scope import visible, visible_or_404
 from ishc.api.access import for_change
 from ishc.api.errors import check_form
+from ishc.api.idempotency import IdempotencyKey, once
 from ishc.api.lists import BodyId, DateRange, Id, PageQuery, QueryId, etag, page, page_schema, text
 
 from . import forms, services
@@ -173,19 +174,23 @@ def _form_data(payload: MemberIn) -> dict:
 
 
 @router.post("clubs/{club_id}/members", response={201: MemberOut}, summary="Add a member")
-def add_member(request, club_id: Id, payload: MemberCreate):
+def add_member(request, club_id: Id, payload: MemberCreate, key: IdempotencyKey = None):
     """Add a member to a club, with the day they joined (the web's "Add a member")."""
-    club = for_change(request.user, Club.objects.all(), pk=club_id)
+    club = for_change(request.user, Club.objects.all(), "clubs.edit", pk=club_id)
     cleaned = check_form(forms.MemberForm(_form_data(payload), club=club), NAMES)
     fields = {name: cleaned[name] for name in forms.MemberForm.Meta.fields}
-    member = services.add_member(request.user, club, joined_on=cleaned["joined_on"], **fields)
-    return Status(201, member)
+    return once(
+        request,
+        201,
+        MemberOut,
+        lambda: services.add_member(request.user, club, joined_on=cleaned["joined_on"], **fields),
+    )
 
 
 @router.put("members/{member_id}", response=MemberOut, summary="Change a member")
 def update_member(request, member_id: Id, payload: MemberIn):
     """Replace a member's details (the web's "Edit member"); moving clubs is not done here."""
-    member = for_change(request.user, Member.objects.all(), pk=member_id)
+    member = for_change(request.user, Member.objects.all(), "clubs.edit", pk=member_id)
     cleaned = check_form(
         forms.MemberForm(_form_data(payload), instance=member, club=member.club), NAMES
     )
