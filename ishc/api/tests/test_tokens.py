@@ -60,7 +60,7 @@ def test_it_refuses_a_token_that_is_not_usable_with_401_problem(world, client, c
     body = r.json()
     assert body["status"] == 401 and body["title"] and body["detail"]
     # The refusal is in the caller's language: Vietnamese unless English was chosen.
-    assert "token" in body["detail"].lower() or "đăng nhập" in body["detail"].lower()
+    assert "mã" in body["detail"].lower() or "đăng nhập" in body["detail"].lower()
 
 
 def test_it_lets_a_token_expiring_today_work_until_the_day_ends(world, client):
@@ -107,3 +107,39 @@ def test_it_limits_requests_per_token_in_the_shared_cache(world, as_, settings):
     assert second.get("/api/v1/clubs").status_code == 200
     # Counted where every worker process sees it, never in this process's memory.
     assert "LocMem" not in type(caches["shared"]).__name__
+
+
+def test_it_makes_lists_and_revokes_tokens_on_the_profile_page(world, client):
+    client.force_login(world.club)
+    r = client.post(
+        "/accounts/profile/",
+        {"name": "Cơ sở dữ liệu tỉnh", "read_only": "on", "once_token": "t" * 32},
+    )
+    assert r.status_code == 200
+    raw = r.context["new_key"]
+    token = ApiToken.objects.get(user=world.club)
+    assert token.read_only and token.key_hash == hash_key(raw)
+    assert raw in r.content.decode()
+    page = client.get("/accounts/profile/").content.decode()
+    # Listed by name and hint, never shown again in full; in Vietnamese.
+    assert "Cơ sở dữ liệu tỉnh" in page and token.hint in page and raw not in page
+    assert "Thu hồi" in page and "chỉ đọc" in page
+    client.post(f"/accounts/profile/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Caller(client, raw).get("/api/v1/clubs").status_code == 401
+
+
+def test_it_lets_nobody_revoke_another_persons_token_from_the_page(world, client):
+    token, _raw = create_token(world.club, name="phone")
+    client.force_login(world.commune)
+    assert client.post(f"/accounts/profile/tokens/{token.pk}/revoke/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_it_refuses_a_token_without_a_name_on_the_page(world, client):
+    client.force_login(world.club)
+    r = client.post("/accounts/profile/", {"name": " "})
+    assert r.status_code == 200 and r.context["new_key"] is None
+    assert not ApiToken.objects.exists()
