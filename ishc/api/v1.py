@@ -13,3 +13,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     description="Câu lạc bộ liên thế hệ tự giúp nhau — API v1.",
 )
+
+# Imported after `api` exists: the routers are the apps' own modules.
+from ishc.activities.api import router as meeting_day_router  # noqa: E402
+
+api.add_router("/meeting-day/", meeting_day_router)
