@@ -10,6 +10,12 @@
   navigator.serviceWorker
     .register(url, { scope: "/" })
     .then(() => navigator.serviceWorker.ready)
+    .then(
+      // The fetches below must go through the worker to be kept: wait until it controls the page.
+      () =>
+        navigator.serviceWorker.controller ||
+        new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true })),
+    )
     .then(async () => {
       if (!navigator.onLine) return;
       const r = await fetch(clubsUrl, { credentials: "same-origin" });
