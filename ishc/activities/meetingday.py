@@ -42,8 +42,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ishc.accounts.models import Role
-from ishc.accounts.scope import editable
+from ishc.accounts.permissions import can
 from ishc.audit.services import record
 from ishc.clubs.models import Club, Member, Membership
 from ishc.core.text import by_vietnamese_name
@@ -54,8 +53,6 @@ from ishc.finance.models import Category, Entry, EntryKind, FundKind, Loan, Loan
 from .models import Attendance, Meeting, Reading, SyncedLine, SyncField, SyncOutcome
 from .services import ReadingInput, check_reading
 
-# Who records money for a club (within their editable scope): the same roles as the finance pages.
-MONEY_RECORDERS = {Role.ADMIN, Role.CENTRAL, Role.CLUB}
 MEMBER_FIELDS = {SyncField.PRESENT, SyncField.PRESSURE, SyncField.WEIGHT, SyncField.FEE}
 MEETING_FIELDS = {SyncField.TOPIC, SyncField.CULTURE}
 _PRESSURE = re.compile(r"^\s*(\d{2,3})\s*[/ .,\-]\s*(\d{2,3})\s*$")
@@ -68,11 +65,11 @@ def month_end(month: datetime.date) -> datetime.date:
 
 
 def may_record(user, club: Club) -> bool:
-    return editable(user, Club.objects.filter(pk=club.pk)).exists()
+    return can(user, "activities.record", club)
 
 
 def may_record_money(user, club: Club) -> bool:
-    return user.role in MONEY_RECORDERS and may_record(user, club)
+    return can(user, "finance.record", club)
 
 
 def meeting_of_month(club: Club, month: datetime.date) -> Meeting | None:
