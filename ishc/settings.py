@@ -29,6 +29,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = os.getenv("SITE_NAME", "ISHC")
+# BEHIND_PROXY=1: requests come through our own reverse proxy, which terminates HTTPS and sets
+# X-Forwarded-Proto and X-Forwarded-For. Only then are those headers believed (a client could
+# send them itself): the scheme for links in mails and for HSTS, the address for the lock-out.
+BEHIND_PROXY = envbool("BEHIND_PROXY", "0")
 
 # Our translations of Django's own messages that read wrong in Vietnamese ("Nhập một số tổng
 # thể." for "Enter a whole number."): LOCALE_PATHS is read before every app's catalogue and
@@ -46,6 +50,9 @@ INSTALLED_APPS = [
     "ishc.activities",
     "ishc.reports",
     "ishc.board",
+    "ishc.api",
+    # Swagger UI for /api/v1/docs is served from ninja's bundled static files, never a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: a repeated once-only token answers the first result.
+    "ishc.core.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -103,6 +113,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+# "shared" is a cache every worker process sees: Redis when REDIS_URL is set, else a table in
+# the database. Counters that must hold across gunicorn workers (the API's per-token rate
+# limit) live there, never in a process's own memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ishc_shared_cache",
+    },
+}
+if os.getenv("REDIS_URL"):
+    CACHES["default"] = CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -118,10 +143,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Lock-out: after this many failed log-ins for one user name, further attempts are refused for
-# LOGIN_LOCK_MINUTES, even with the right password.
+# Lock-out (ishc.accounts.lockout, on django-axes): after LOGIN_MAX_FAILURES failed log-ins for
+# one user name from one address, that pair is refused for LOGIN_LOCK_MINUTES, even with the right
+# password; the same name from another address still gets in. An address that fails
+# LOGIN_MAX_ADDRESS_FAILURES times on all names together in that window is refused before any
+# password is hashed.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_ADDRESS_FAILURES = envint("LOGIN_MAX_ADDRESS_FAILURES", 30)
 LOGIN_LOCK_MINUTES = envint("LOGIN_LOCK_MINUTES", 15)
+# axes' backend comes first, so that a locked pair is refused before the password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "ishc.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "ishc.accounts.lockout.cool_off"
+AXES_USERNAME_CALLABLE = "ishc.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "ishc.accounts.lockout.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A failure while locked does not restart the cool-off: the officer's wait has an end.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful log-ins are not kept by axes (the audit log is ours); failures are kept only as
+# the counters above.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -164,6 +211,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Domain settings: practice varies between provinces, so these are configuration, not code.
 ISHC = {
+    # Requests per minute for each API token (or logged-in session), counted in the shared cache.
+    "API_REQUESTS_PER_MINUTE": envint("ISHC_API_REQUESTS_PER_MINUTE", 300),
     "OLDER_AGE": envint("ISHC_OLDER_AGE", 60),
     "OLDER_AGE_LOCAL": envint("ISHC_OLDER_AGE_LOCAL", 55),
     "CLUB_SIZE_BAND": (50, 70),
