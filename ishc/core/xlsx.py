@@ -56,6 +56,7 @@ KINDS = {
     "datetime": ("dd/mm/yyyy hh:mm", 17),
     "money": ("#,##0", 15),
     "int": ("#,##0", 10),
+    "year": ("0", 8),
     "decimal": ("#,##0.00", 11),
     "percent": ("0.0", 10),
 }
@@ -97,7 +98,13 @@ def period_label(first: datetime.date, last: datetime.date | None = None) -> str
 
 
 class Sheet:
-    def __init__(self, book: "Book", name: str, title: str, columns: list[Col], unit, period):
+    """heading=False leaves row 1 to the headers, for a sheet that must stay an import file (the
+    member list goes back through the importer): the title, unit, period and export time then
+    go to the printed page header instead of rows above the table."""
+
+    def __init__(
+        self, book: "Book", name: str, title: str, columns: list[Col], unit, period, heading=True
+    ):
         self.ws = book.wb.create_sheet(_sheet_name(book, name))
         self.columns = columns
         self.formats = [KINDS[c.kind][0] for c in columns]
@@ -106,8 +113,9 @@ class Sheet:
         for i, col in enumerate(columns, start=1):
             width = col.width or max(KINDS[col.kind][1], min(len(str(col.header)) + 2, 30))
             ws.column_dimensions[get_column_letter(i)].width = width
-        ws.freeze_panes = "A4"
-        ws.print_title_rows = "3:3"
+        header_row = 3 if heading else 1
+        ws.freeze_panes = f"A{header_row + 1}"
+        ws.print_title_rows = f"{header_row}:{header_row}"
         ws.page_setup.paperSize = PAPER_A4
         letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         total = sum(ws.column_dimensions[letter].width for letter in letters)
@@ -121,12 +129,17 @@ class Sheet:
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.5
         ws.oddFooter.center.text = _("Page &P of &N")
-        ws.append([self._cell(str(title), font=TITLE_FONT)])
         where = [str(unit) if unit else "", str(period) if period else ""]
         stamp = _("Exported at %(time)s") % {
             "time": timezone.localtime().strftime("%d/%m/%Y %H:%M")
         }
-        ws.append([self._cell(" · ".join([w for w in where if w] + [stamp]))])
+        line = " · ".join([w for w in where if w] + [stamp])
+        if heading:
+            ws.append([self._cell(str(title), font=TITLE_FONT)])
+            ws.append([self._cell(line)])
+        else:
+            # "&" starts a code in a page header; a unit named "A & B" must print as written.
+            ws.oddHeader.center.text = f"{title} · {line}".replace("&", "&&")
         ws.append(
             [self._cell(str(c.header), font=BOLD, fill=HEADER_FILL, wrap=True) for c in columns]
         )
@@ -194,8 +207,10 @@ class Book:
     def __init__(self):
         self.wb = Workbook(write_only=True)
 
-    def sheet(self, name, columns: list[Col], title=None, unit=None, period=None) -> Sheet:
-        return Sheet(self, str(name), str(title or name), columns, unit, period)
+    def sheet(
+        self, name, columns: list[Col], title=None, unit=None, period=None, heading=True
+    ) -> Sheet:
+        return Sheet(self, str(name), str(title or name), columns, unit, period, heading)
 
     def content(self) -> bytes:
         if not self.wb.worksheets:
