@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ishc.accounts.decorators import scoped
 from ishc.accounts.permissions import can
 from ishc.accounts.scope import visible
+from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
 from ishc.core.text import fold
@@ -183,11 +184,8 @@ def workplan_export(request):
     year, today = _year(request), timezone.localdate()
     tasks = _tasks(request.user).filter(year=year).urgent_first(today)
     content = workplan_xlsx(tasks, year, today)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{year}.xlsx"'
+    response = HttpResponse(content, content_type=xlsx.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{xlsx.filename("Ke hoach", year)}"'
     return response
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from ishc.accounts.decorators import scoped
 from ishc.accounts.models import Role
 from ishc.accounts.navigation import OFFICERS
-from ishc.accounts.scope import editable, editable_or_404, scope_of, visible_or_404
+from ishc.accounts.scope import editable, editable_or_404, scope_name, scope_of, visible_or_404
 from ishc.audit.models import PersonalDataAccess
 from ishc.audit.services import personal_data
 from ishc.core.forms import run_service
@@ -160,7 +160,7 @@ def club_list(request, outside: bool = False, pending: bool = False):
     form = ClubFilterForm(data, request.user)
     qs = form.queryset(on)
     if request.GET.get("format") == "xlsx":
-        return spreadsheets.export_clubs(form, qs, on)
+        return spreadsheets.export_clubs(form, qs, on, scope_name(request.user))
     page = _page(request, qs)
     for club in page.object_list:
         club.card = {line.name: line for line in card(club.__dict__)}
@@ -223,7 +223,7 @@ def member_list(request):
     where = {"club": club, "unit": _filter_unit(form) if club is None else None}
     if request.GET.get("format") == "xlsx":
         personal_data(request, PersonalDataAccess.Action.EXPORT, rows=qs.count(), **where)
-        return spreadsheets.export_members(form, qs, on)
+        return spreadsheets.export_members(form, qs, on, scope_name(request.user))
     page = _page(request, qs)
     for member in page.object_list:
         member.age_on_page = member.age_on(on)
