@@ -133,6 +133,30 @@ if os.getenv("REDIS_URL"):
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def caches_for(redis_url: str) -> dict:
+    """One cache shared by every worker and server (dashboards, the home page's counts, log-in
+    lock-outs): Redis when REDIS_URL is set, else a table in the database. Never Django's
+    per-process memory cache: each worker would recompute the country on its own and keep
+    results the other workers have already replaced."""
+    if redis_url:
+        default = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "ishc"),
+        }
+    else:
+        # Created by `migrate` (ishc.core.apps: createcachetable after every migrate).
+        default = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ishc_cache",
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "ishc"),
+        }
+    return {"default": default}
+
+
+CACHES = caches_for(os.getenv("REDIS_URL", ""))
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -8,6 +8,9 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from ishc.clubs.models import Club
+from ishc.core import versions
+
 from .models import AuditEntry, PersonalDataAccess
 
 
@@ -79,16 +82,32 @@ def entry(
 
 
 def record(user, action: str, obj: models.Model | None = None, **kwargs) -> AuditEntry:
-    """Write one entry (see entry() for the arguments)."""
+    """Write one entry (see entry() for the arguments); once the change commits, the versions
+    of its club and units move, so cached figures about them are recomputed."""
     audit_entry = entry(user, action, obj, **kwargs)
     audit_entry.save()
+    _moves_versions([audit_entry])
     return audit_entry
 
 
 def record_many(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Write entries built with entry() in one query: an import that touches 150 clubs writes
     one entry per club without 150 round trips."""
-    return AuditEntry.objects.bulk_create(entries, batch_size=500)
+    written = AuditEntry.objects.bulk_create(entries, batch_size=500)
+    _moves_versions(written)
+    return written
+
+
+def _moves_versions(entries: list[AuditEntry]) -> None:
+    club_type = ContentType.objects.get_for_model(Club)
+    clubs = {e.club_id for e in entries if e.club_id}
+    # A member who moves changes the club left as well as the club joined.
+    clubs |= {e.data["from"] for e in entries if isinstance(e.data.get("from"), int)}
+    versions.bump_after_commit(
+        clubs,
+        {e.unit_id for e in entries if e.unit_id},
+        club_itself=any(e.content_type_id == club_type.pk for e in entries),
+    )
 
 
 def _jsonable_dict(payload: dict) -> dict:

@@ -28,7 +28,7 @@ from ishc.core.uploads import send_file
 
 from . import forms, importer, services, spreadsheets
 from .composition import card, club_card
-from .listing import ClubFilterForm, MemberFilterForm
+from .listing import ClubFilterForm, MemberFilterForm, with_composition
 from .models import BoardPosition, Club, Group, Member, VolunteerRole
 
 CONFIRMERS = {Role.PROVINCE, Role.CENTRAL, Role.ADMIN}
@@ -158,11 +158,12 @@ def club_list(request, outside: bool = False, pending: bool = False):
     if pending:
         data["pending"] = "on"
     form = ClubFilterForm(data, request.user)
-    qs = form.queryset(on)
     if request.GET.get("format") == "xlsx":
-        return spreadsheets.export_clubs(form, qs, on, scope_name(request.user))
-    page = _page(request, qs)
-    for club in page.object_list:
+        return spreadsheets.export_clubs(form, form.queryset(on), on, scope_name(request.user))
+    # The page's clubs first (counted and sliced without composition when the filters allow),
+    # then the composition of those rows only.
+    page = _page(request, form.queryset(on, composition=False))
+    for club in with_composition(list(page.object_list), on):
         club.card = {line.name: line for line in card(club.__dict__)}
     return render(
         request,
