@@ -106,7 +106,7 @@ def test_it_limits_requests_per_token_in_the_shared_cache(world, as_, settings):
     # Another token of the same person has its own budget.
     assert second.get("/api/v1/clubs").status_code == 200
     # Counted where every worker process sees it, never in this process's memory.
-    assert "LocMem" not in type(caches["shared"]).__name__
+    assert "LocMem" not in type(caches["default"]).__name__
 
 
 def test_it_makes_lists_and_revokes_tokens_on_the_profile_page(world, client):
