@@ -9,7 +9,7 @@ from django.db import migrations, models
 def create_shared_cache_table(apps, schema_editor):
     # The "shared" cache is a database table unless REDIS_URL is set (settings.CACHES): made
     # here so that a fresh database, the test databases included, has it without a manual step.
-    call_command("createcachetable", "shared", database=schema_editor.connection.alias)
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):

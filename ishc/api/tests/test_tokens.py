@@ -143,3 +143,18 @@ def test_it_refuses_a_token_without_a_name_on_the_page(world, client):
     r = client.post("/accounts/profile/", {"name": " "})
     assert r.status_code == 200 and r.context["new_key"] is None
     assert not ApiToken.objects.exists()
+
+
+def test_it_creates_the_shared_cache_table_in_its_migration(db):
+    # The test runner makes cache tables itself; a real `migrate` only has the migration.
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    migration = importlib.import_module("ishc.api.migrations.0001_api_tokens")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE ishc_shared_cache")
+    assert "ishc_shared_cache" not in connection.introspection.table_names()
+    migration.create_shared_cache_table(None, SimpleNamespace(connection=connection))
+    assert "ishc_shared_cache" in connection.introspection.table_names()
