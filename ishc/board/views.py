@@ -13,7 +13,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.scope import may_enter, visible
+from ishc.accounts.permissions import can
+from ishc.accounts.scope import visible
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
 from ishc.core.text import fold
@@ -541,7 +542,7 @@ def contributions(request):
                 figures.resources_by_year(access.contributions(request.user)).items()
             ),
             "year": year,
-            "can_add": may_enter(request.user),
+            "can_add": can(request.user, "board.record"),
             "breadcrumbs": _crumbs((_("Resources mobilised"), "")),
         },
     )
@@ -549,7 +550,7 @@ def contributions(request):
 
 @scoped
 def contribution_new(request):
-    _require(may_enter(request.user))
+    _require(can(request.user, "board.record"))
     form = ContributionForm(
         request.POST or None, user=request.user, initial={"received_on": timezone.localdate()}
     )
@@ -598,7 +599,7 @@ def documents(request):
             "q": q,
             "doc_type": doc_type,
             "types": DocumentType.choices,
-            "can_add": may_enter(request.user),
+            "can_add": can(request.user, "board.record"),
             "breadcrumbs": _crumbs((_("Documents"), "")),
         },
     )
@@ -626,7 +627,7 @@ def document_detail(request, pk):
 
 @scoped
 def document_new(request):
-    _require(may_enter(request.user))
+    _require(can(request.user, "board.record"))
     form = DocumentForm(
         request.POST or None,
         request.FILES or None,
@@ -719,7 +720,7 @@ def events(request):
                 older=Sum("older"),
             ),
             "year": year,
-            "can_add": may_enter(request.user),
+            "can_add": can(request.user, "board.record"),
             "breadcrumbs": _crumbs((_("Training and communication"), "")),
         },
     )
@@ -727,7 +728,7 @@ def events(request):
 
 @scoped
 def event_new(request):
-    _require(may_enter(request.user))
+    _require(can(request.user, "board.record"))
     materials = access.documents(request.user).filter(
         doc_type__in=[DocumentType.TRAINING, DocumentType.COMMUNICATION, DocumentType.GUIDANCE]
     )

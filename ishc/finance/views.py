@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.models import Role
-from ishc.accounts.scope import editable, visible, visible_or_404
+from ishc.accounts.permissions import can
+from ishc.accounts.scope import visible, visible_or_404
 from ishc.clubs.models import Club, Member, Membership
 from ishc.core.breadcrumbs import trail
 from ishc.core.text import UNCONFIRMED_COMMUNE
@@ -39,10 +39,6 @@ from .models import (
     WriteOffStatus,
 )
 
-# Who records money for a club (within their editable scope): its board, and the central and
-# system administrators who help. Commune and province officers look and decide write-offs.
-RECORDERS = {Role.ADMIN, Role.CENTRAL, Role.CLUB}
-
 
 def _club_for_user(request, pk) -> Club:
     return visible_or_404(request.user, Club.objects.all(), pk=pk)
@@ -50,16 +46,15 @@ def _club_for_user(request, pk) -> Club:
 
 def _club_for_recording(request, pk) -> Club:
     club = _club_for_user(request, pk)
-    if (
-        request.user.role not in RECORDERS
-        or not editable(request.user, Club.objects.filter(pk=pk)).exists()
-    ):
+    if not _may_record(request.user, club):
         raise PermissionDenied
     return club
 
 
 def _may_record(user, club) -> bool:
-    return user.role in RECORDERS and editable(user, Club.objects.filter(pk=club.pk)).exists()
+    """Who records money for a club is decided in ishc.accounts.permissions (finance.record):
+    its board, and the central officers and administrators who help."""
+    return can(user, "finance.record", club)
 
 
 def _loan_for_user(request, pk) -> Loan:
@@ -454,10 +449,7 @@ def _loan_xlsx(loan, context):
 
 
 def _may_decide(user, loan) -> bool:
-    return (
-        user.role in services.WRITE_OFF_CHECKERS
-        and editable(user, Club.objects.filter(pk=loan.club_id)).exists()
-    )
+    return can(user, "finance.approve_write_off", loan)
 
 
 @scoped
