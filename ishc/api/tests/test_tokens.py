@@ -143,3 +143,17 @@ def test_it_refuses_a_token_without_a_name_on_the_page(world, client):
     r = client.post("/accounts/profile/", {"name": " "})
     assert r.status_code == 200 and r.context["new_key"] is None
     assert not ApiToken.objects.exists()
+
+
+def test_it_creates_the_shared_cache_table_after_migrate(db, settings):
+    # The test runner makes cache tables itself; a real `migrate` only has the post_migrate hook.
+    from django.db import connection
+
+    from ishc.core.apps import _create_cache_table
+
+    table = settings.CACHES["default"]["LOCATION"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {table}")
+    assert table not in connection.introspection.table_names()
+    _create_cache_table()
+    assert table in connection.introspection.table_names()
