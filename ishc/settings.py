@@ -92,7 +92,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'ishc.sqlite3'}"),
+        # Persistent connections (seconds; docs/deploy.md), checked before reuse so that a
+        # restarted database or pooler costs one retry instead of an error page.
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=envint("DB_CONN_MAX_AGE", 0) > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
