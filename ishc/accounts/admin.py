@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .forms import ThrottledAdminAuthenticationForm
-from .models import Assignment, LoginThrottle, User
+from .models import Assignment, User
 
 # The admin's log-in counts failures and honours the lock-out exactly like the site's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -20,8 +20,3 @@ class ISHCUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
     inlines = [AssignmentInline]
-
-
-@admin.register(LoginThrottle)
-class LoginThrottleAdmin(admin.ModelAdmin):
-    list_display = ["username", "failures", "locked_until"]

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from .models import READ_ONLY_ROLES, Role, User
+from .models import READ_ONLY_ROLES, User
 
 _NOTHING = Q(pk__in=[])
 
@@ -201,23 +202,11 @@ def editable_or_404(user: User, qs: QuerySet, **lookup) -> Model:
         raise Http404 from None
 
 
-def is_level(user: User, *roles: Role) -> bool:
-    return user.is_authenticated and user.role in roles
-
-
-# Which roles each role may create and manage: always a level below its own, so that nobody can
-# hand out more than they have. Nobody but an administrator creates administrators.
-MANAGES: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset(Role.values),
-    Role.CENTRAL: frozenset({Role.BOARD, Role.PROVINCE, Role.COMMUNE, Role.CLUB, Role.VIEWER}),
-    Role.PROVINCE: frozenset({Role.COMMUNE, Role.CLUB, Role.VIEWER}),
-    Role.COMMUNE: frozenset({Role.CLUB}),
-}
-
-
 def manageable_roles(user: User) -> list[str]:
-    allowed = MANAGES.get(user.role, frozenset())
-    return [r for r in Role.values if r in allowed]
+    """The roles the user may hand out; decided in ishc.accounts.permissions."""
+    from .permissions import manageable_roles as roles
+
+    return roles(user)
 
 
 def _assignment_inside_q(scope: Scope) -> Q:
@@ -243,3 +232,23 @@ def manageable_users(user: User) -> QuerySet:
     return qs.filter(pk__in=Assignment.objects.filter(inside).values("user_id")).exclude(
         pk__in=Assignment.objects.exclude(inside).values("user_id")
     )
+
+
+def scope_name(user: User) -> str:
+    """The units a user sees, in words, for the title of a list that covers the whole scope (an
+    export of "all my clubs" names whose clubs they are)."""
+    from ishc.clubs.models import Club
+    from ishc.geo.models import Unit
+
+    scope = scope_of(user)
+    if scope.national:
+        return str(_("Whole country"))
+    names = list(
+        Unit.objects.filter(pk__in=scope.province_ids | scope.commune_ids)
+        .order_by("level", "name")
+        .values_list("name", flat=True)
+    )
+    names += (
+        Club.objects.filter(pk__in=scope.club_ids).order_by("name").values_list("name", flat=True)
+    )
+    return ", ".join(names)

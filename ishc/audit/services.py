@@ -11,7 +11,7 @@ from django.db import models
 from ishc.clubs.models import Club
 from ishc.core import versions
 
-from .models import AuditEntry
+from .models import AuditEntry, PersonalDataAccess
 
 
 def _jsonable(value: Any) -> Any:
@@ -121,3 +121,32 @@ def history(obj: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("user")
+
+
+def personal_data(request, action: str, *, club=None, unit=None, member=None, rows=None):
+    """Log that request.user saw or exported members' personal data (Decree 13/2023).
+
+    With no club or unit named, the reader's own area is used when it is one club or one unit,
+    so that the province sees its communes' officers browsing unfiltered lists."""
+    # Imported here: the clubs and geo apps import this module for record().
+    from ishc.accounts.scope import scope_of
+
+    user = request.user
+    club_id, unit_id = getattr(club, "pk", None), getattr(unit, "pk", None)
+    if club is None and unit is None:
+        scope = scope_of(user)
+        units = scope.province_ids | scope.commune_ids
+        if len(scope.club_ids) == 1 and not units:
+            club_id = next(iter(scope.club_ids))
+        elif len(units) == 1 and not scope.club_ids:
+            unit_id = next(iter(units))
+    return PersonalDataAccess.objects.create(
+        user=user,
+        user_name=user.get_username(),
+        action=action,
+        club_id=club_id,
+        unit_id=unit_id,
+        member=member,
+        rows=rows,
+        path=request.get_full_path()[:300],
+    )

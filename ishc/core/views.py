@@ -50,14 +50,11 @@ def _club_tasks(user) -> list[dict]:
             "club": club,
             "links": [
                 (
-                    _("Record this month's meeting"),
+                    # One flow for the whole meeting: attendance, health, repayments and fees,
+                    # working with no network (the old two screens stay for corrections).
+                    _("Meeting day: attendance, health, repayments, fees"),
                     "calendar-check",
-                    reverse("activities:meeting_new", args=[club.pk]),
-                ),
-                (
-                    _("Collect repayments and fees"),
-                    "cash-coin",
-                    reverse("finance:collect_current", args=[club.pk]),
+                    reverse("meetingday:current", args=[club.pk]),
                 ),
                 (
                     _("Monthly report"),

@@ -7,8 +7,8 @@ def test_it_gives_a_club_board_its_monthly_round(client, world):
     [task] = response.context["club_tasks"]
     assert task["club"] == world.A
     urls = [url for _label, _icon, url in task["links"]]
-    assert reverse("finance:collect_current", args=[world.A.pk]) in urls
-    assert reverse("activities:meeting_new", args=[world.A.pk]) in urls
+    # The whole meeting (attendance, health, repayments, fees) is one tap away, first.
+    assert urls[0] == reverse("meetingday:current", args=[world.A.pk])
 
 
 def test_it_shows_no_club_round_to_officers_or_read_only_users(client, world):

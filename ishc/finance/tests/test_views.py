@@ -228,7 +228,7 @@ def test_it_prints_and_exports_the_cash_book(books, client):
     response = client.get(url + "?format=xlsx")
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.active.values)
-    assert rows[2][7] == 18_800_000 and rows[-1][7] == 18_900_000
+    assert rows[3][7] == 18_800_000 and rows[-1][7] == 18_900_000
     client.force_login(w.outsider)
     assert client.get(url).status_code == 404
 
@@ -240,7 +240,7 @@ def test_it_exports_the_loan_ledgers(books, client):
         reverse("finance:loan_ledger", args=[w.A.pk]) + "?on=2025-03-01&format=xlsx"
     )
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-    assert rows[2][1] == "Nguyễn Thị Hoa" and rows[2][10] == 1_100_000 and rows[2][11] == 0
+    assert rows[3][1] == "Nguyễn Thị Hoa" and rows[3][10] == 1_100_000 and rows[3][11] == 0
     response = client.get(reverse("finance:loan", args=[books.loan.pk]) + "?format=xlsx")
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Loan ledger", "Schedule"]
     page = client.get(reverse("finance:member_loans", args=[books.a1.pk])).content.decode()

@@ -135,7 +135,8 @@ def test_it_shares_the_cache_between_workers_and_servers(settings):
     """Redis when REDIS_URL is set, else the database table; never per-process memory."""
     assert caches_for("redis://127.0.0.1:6379/3")["default"]["BACKEND"].endswith("RedisCache")
     assert caches_for("")["default"]["BACKEND"].endswith("DatabaseCache")
-    assert "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+    for alias in ("default", "shared"):
+        assert "locmem" not in settings.CACHES[alias]["BACKEND"].lower()
 
 
 @pytest.mark.django_db(transaction=True)
