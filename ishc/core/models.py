@@ -1,4 +1,5 @@
-"""Rows the whole site shares. See ishc.core.once for why a submission is remembered."""
+"""Rows the whole site shares. See ishc.core.once for why a submission is remembered, and
+ishc.core.versions for why a data version lives in the database."""
 
 from django.conf import settings
 from django.db import models
