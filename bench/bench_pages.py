@@ -434,6 +434,13 @@ def markdown(results) -> str:
         "processes were running, so absolute figures are pessimistic; ratios to the lower "
         "bound measured in the same run are the comparable figure).",
         "",
+        "How to read: 'cold' is the first load with an empty cache, 'warm' the median of repeated "
+        "loads, 'first after a write' the load right after an audited write elsewhere in the "
+        "country, 'writes/s' loads while a thread writes once a second. Every page also pays a "
+        "fixed cost (session, user, scope, menus, template) that the club pages show; at a few "
+        "dozen clubs that cost dominates and the ratio to the lower bound says little, at 1,000 "
+        "clubs and more the data dominates.",
+        "",
     ]
     for backend in ("sqlite", "postgresql"):
         r = results.get(backend)
