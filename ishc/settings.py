@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "ishc.activities",
     "ishc.reports",
     "ishc.board",
+    "ishc.api",
+    # Swagger UI for /api/v1/docs is served from ninja's bundled static files, never a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: a repeated once-only token answers the first result.
+    "ishc.core.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "ishc.core.middleware.NoStoreMiddleware",
@@ -110,6 +115,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
+    }
+# "shared" is a cache every worker process sees: Redis when REDIS_URL is set, else a table in
+# the database. Counters that must hold across gunicorn workers (the API's per-token rate
+# limit) live there, never in a process's own memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ishc_shared_cache",
+    },
+}
+if os.getenv("REDIS_URL"):
+    CACHES["default"] = CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -242,6 +262,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Domain settings: practice varies between provinces, so these are configuration, not code.
 ISHC = {
+    # Requests per minute for each API token (or logged-in session), counted in the shared cache.
+    "API_REQUESTS_PER_MINUTE": envint("ISHC_API_REQUESTS_PER_MINUTE", 300),
     "OLDER_AGE": envint("ISHC_OLDER_AGE", 60),
     "OLDER_AGE_LOCAL": envint("ISHC_OLDER_AGE_LOCAL", 55),
     "CLUB_SIZE_BAND": (50, 70),

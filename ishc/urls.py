@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ishc.api.v1 import api
 from ishc.core import views as core_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("activities/", include("ishc.activities.urls")),
     path("reports/", include("ishc.reports.urls")),
     path("board/", include("ishc.board.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ishc.accounts.scope import editable, manageable_roles, visible
+from ishc.accounts.permissions import manageable_roles
+from ishc.accounts.scope import editable, visible
 from ishc.clubs.models import Club
 from ishc.geo.models import Unit
 from ishc.geo.widgets import CommuneField

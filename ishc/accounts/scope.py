@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import READ_ONLY_ROLES, Role, User
+from .models import READ_ONLY_ROLES, User
 
 _NOTHING = Q(pk__in=[])
 
@@ -201,23 +201,11 @@ def editable_or_404(user: User, qs: QuerySet, **lookup) -> Model:
         raise Http404 from None
 
 
-def is_level(user: User, *roles: Role) -> bool:
-    return user.is_authenticated and user.role in roles
-
-
-# Which roles each role may create and manage: always a level below its own, so that nobody can
-# hand out more than they have. Nobody but an administrator creates administrators.
-MANAGES: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset(Role.values),
-    Role.CENTRAL: frozenset({Role.BOARD, Role.PROVINCE, Role.COMMUNE, Role.CLUB, Role.VIEWER}),
-    Role.PROVINCE: frozenset({Role.COMMUNE, Role.CLUB, Role.VIEWER}),
-    Role.COMMUNE: frozenset({Role.CLUB}),
-}
-
-
 def manageable_roles(user: User) -> list[str]:
-    allowed = MANAGES.get(user.role, frozenset())
-    return [r for r in Role.values if r in allowed]
+    """The roles the user may hand out; decided in ishc.accounts.permissions."""
+    from .permissions import manageable_roles as roles
+
+    return roles(user)
 
 
 def _assignment_inside_q(scope: Scope) -> Q:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from ishc.audit.services import record, snapshot
 
 from .models import Assignment, User
-from .scope import editable, manageable_roles, manageable_users, scope_of, visible
+from .permissions import manageable_roles, require
+from .scope import editable, manageable_users, scope_of, visible
 
 # Easy to read aloud over the phone to an older club member: no 0/O or 1/l/I.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -30,6 +31,7 @@ def temporary_password() -> str:
 
 
 def _assert_may_create(manager: User, role: str, unit, club, fields: dict) -> None:
+    require(manager, "accounts.manage_people")
     if set(fields) - PERSON_FIELDS:
         raise PermissionDenied(_("These account settings cannot be given by an officer."))
     if role not in manageable_roles(manager) or scope_of(manager).empty:
@@ -46,6 +48,7 @@ def _assert_may_create(manager: User, role: str, unit, club, fields: dict) -> No
 
 
 def _assert_may_manage(manager: User, user: User) -> None:
+    require(manager, "accounts.manage_people")
     if not manageable_users(manager).filter(pk=user.pk).exists():
         raise PermissionDenied(_("You may not manage this account."))
 

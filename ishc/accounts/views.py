@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 from . import services
 from .decorators import scoped
 from .people_forms import PersonForm
-from .scope import manageable_roles, manageable_users
+from .permissions import can
+from .scope import manageable_users
 
 
 def _get_person_for_user(request, pk: int):
@@ -17,7 +18,7 @@ def _get_person_for_user(request, pk: int):
 
 
 def _may_manage(request) -> bool:
-    return bool(manageable_roles(request.user))
+    return can(request.user, "accounts.manage_people")
 
 
 @scoped

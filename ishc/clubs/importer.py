@@ -11,9 +11,10 @@ The rule is "validate everything, then write everything or nothing":
    whose 2025 commune a person must choose);
 3. only when there is no error, write all rows in one transaction with bulk queries.
 
-Re-importing the same file updates: a member is the same when club, name (ignoring diacritics
-and case) and birth year match; a club when its code matches, or, without a code, its name and
-commune.
+Re-importing the same file updates: a member is the same when the row carries the member's code,
+or else when club, exact name and birth match (see validate_members for the near matches a person
+decides); a club when its code matches, or, without a code, its name and commune. On an update an
+empty cell keeps what is stored; CLEAR empties a value.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
@@ -41,11 +41,22 @@ from python_calamine import CalamineWorkbook
 from ishc.accounts.scope import editable
 from ishc.audit.services import entry, record_many
 from ishc.core import uploads
-from ishc.core.text import fold
+from ishc.core.text import clean_name, fold
 from ishc.geo.models import EthnicGroup, Level, Scheme, Unit
 from ishc.geo.resolver import Resolution, province_2025, resolve
 
-from .models import Allowance, Club, Cohort, Group, Household, LoanMethod, Member, Membership, Sex
+from .models import (
+    Allowance,
+    Club,
+    Cohort,
+    Group,
+    Household,
+    LoanMethod,
+    Member,
+    Membership,
+    Sex,
+    new_member_code,
+)
 from .services import confirm_commune, create_club, update_club
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -132,12 +143,17 @@ class Report:
         return not self.errors
 
     @property
+    def near(self) -> list[dict]:
+        """Rows that may be a registered member: the person importing decides."""
+        return [r for r in self.rows if r.get("_near")]
+
+    @property
     def new_rows(self) -> int:
-        return sum(1 for r in self.rows if r.get("_existing") is None)
+        return sum(1 for r in self.rows if r.get("_existing") is None and not r.get("_near"))
 
     @property
     def existing_rows(self) -> int:
-        return len(self.rows) - self.new_rows
+        return sum(1 for r in self.rows if r.get("_existing") is not None and not r.get("_near"))
 
 
 # Cell parsers: each takes the raw cell value and returns a Python value or raises CellError.
@@ -223,6 +239,49 @@ def parse_decimal(value: Any) -> Decimal | None:
         raise CellError(_("“%(text)s” is not a number.") % {"text": _text(value)}) from None
 
 
+# Written in a cell to empty a stored value on update (an empty cell keeps it); the template's
+# instructions sheet says so. Matched without diacritics and case ("xoá", "XOA").
+CLEAR = "XOÁ"
+_CLEAR_FOLDED = "xoa"
+
+
+class _Cleared:
+    """The value of a cell holding the clear mark."""
+
+    def __repr__(self) -> str:
+        return "CLEARED"
+
+
+CLEARED = _Cleared()
+
+
+def clearable(parse):
+    """A parser that also takes the clear mark, for the values that may be emptied."""
+
+    def parse_or_clear(value: Any):
+        if isinstance(value, str) and fast_fold(value) == _CLEAR_FOLDED:
+            return CLEARED
+        return parse(value)
+
+    parse_or_clear.inner = parse
+    return parse_or_clear
+
+
+def is_date_column(column) -> bool:
+    return getattr(column.parse, "inner", column.parse) is parse_date
+
+
+def parse_phone(value: Any) -> str:
+    """A phone number as text. A cell formatted as a number has lost the leading 0 of a
+    Vietnamese number (0912 345 678 became 912345678): nine digits get it back."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError(_("Write the phone number as text, e.g. 0912345678."))
+        text = str(int(value))
+        return "0" + text if len(text) == 9 else text
+    return _text(value)
+
+
 YES = {"co", "x", "yes", "1", "true", "c"}
 NO = {"khong", "no", "0", "false", "k", ""}
 
@@ -236,6 +295,13 @@ def parse_bool(value: Any) -> bool:
     if folded in NO:
         return False
     raise CellError(_("Write Có or Không."))
+
+
+def parse_flag(value: Any) -> bool | None:
+    """Có/Không for a member: an empty cell is None (kept on update, "Không" when new)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_bool(value)
 
 
 def choice_parser(options: dict[str, str], default: str | None = None):
@@ -267,7 +333,11 @@ HOUSEHOLDS = {
     "Trung bình": Household.AVERAGE,
     "Khá giả": Household.BETTER_OFF,
 }
-ALLOWANCES = {"Lương hưu": Allowance.PENSION, "Trợ cấp xã hội": Allowance.SOCIAL}
+ALLOWANCES = {
+    "Lương hưu": Allowance.PENSION,
+    "Trợ cấp xã hội": Allowance.SOCIAL,
+    "Không": Allowance.NONE,
+}
 COHORTS = {
     "1533": Cohort.P1533,
     "1336": Cohort.P1336,
@@ -309,7 +379,7 @@ MEMBER_COLUMNS = [
     Column(
         "birth_date",
         "Ngày sinh",
-        parse=parse_date,
+        parse=clearable(parse_date),
         width=13,
         note="dd/mm/yyyy; để trống nếu chỉ biết năm sinh.",
     ),
@@ -323,23 +393,43 @@ MEMBER_COLUMNS = [
     Column(
         "household",
         "Hoàn cảnh gia đình",
-        parse=choice_parser(HOUSEHOLDS, Household.AVERAGE),
+        parse=choice_parser(HOUSEHOLDS),
         choices="household",
         width=18,
     ),
-    Column("disabled", "Khuyết tật", parse=parse_bool, choices="yesno", width=10),
-    Column("lives_alone", "Sống một mình", parse=parse_bool, choices="yesno", width=12),
-    Column("health_insurance", "Thẻ BHYT", parse=parse_bool, choices="yesno", width=10),
+    Column("disabled", "Khuyết tật", parse=parse_flag, choices="yesno", width=10),
+    Column("lives_alone", "Sống một mình", parse=parse_flag, choices="yesno", width=12),
+    Column("health_insurance", "Thẻ BHYT", parse=parse_flag, choices="yesno", width=10),
     Column(
         "allowance",
         "Lương hưu/trợ cấp",
-        parse=choice_parser(ALLOWANCES, Allowance.NONE),
+        parse=choice_parser(ALLOWANCES),
         choices="allowance",
         width=16,
     ),
-    Column("phone", "Điện thoại", width=14),
-    Column("group", "Tổ", width=12, note="Tên tổ; tổ chưa có sẽ được tạo."),
-    Column("joined_on", "Ngày vào CLB", True, parse_date, width=13),
+    Column(
+        "phone",
+        "Điện thoại",
+        parse=clearable(parse_phone),
+        width=14,
+        note="Ghi dạng chữ để giữ số 0 đầu, ví dụ 0912345678.",
+    ),
+    Column("group", "Tổ", parse=clearable(_text), width=12, note="Tên tổ; tổ chưa có sẽ được tạo."),
+    Column(
+        "joined_on",
+        "Ngày vào CLB",
+        True,
+        parse_date,
+        width=13,
+        note="Chỉ dùng cho thành viên mới.",
+    ),
+    Column(
+        "code",
+        "Mã thành viên",
+        width=13,
+        note="Để trống cho thành viên mới. Giữ nguyên mã (có trong tệp xuất) để sửa thành viên "
+        "đã có.",
+    ),
 ]
 
 CLUB_COLUMNS = [
@@ -403,6 +493,10 @@ CLUB_COLUMNS = [
 ]
 
 SHEETS = {"members": "Thành viên", "clubs": "Câu lạc bộ"}
+# Columns an export adds for reading only (the club's name, the age, …): a header ending with
+# this mark is skipped by the importer, so an exported list goes back in as it is.
+READ_ONLY = "(chỉ đọc)"
+_READ_ONLY_FOLDED = fast_fold(READ_ONLY)
 COLUMNS = {"members": MEMBER_COLUMNS, "clubs": CLUB_COLUMNS}
 
 
@@ -606,7 +700,7 @@ def _map_headers(rows, columns: list[Column], report: Report) -> dict[str, int] 
     found: dict[str, int] = {}
     for index, value in enumerate(rows[0]):
         text = _text(value)
-        if not text:
+        if not text or fast_fold(text).endswith(_READ_ONLY_FOLDED):
             continue
         column = wanted.get(fast_fold(text))
         if column is None:
@@ -646,7 +740,9 @@ def _map_headers(rows, columns: list[Column], report: Report) -> dict[str, int] 
 _MISSING = object()
 
 
-def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Report):
+def _parse_rows(
+    rows, columns: list[Column], found: dict[str, int], report: Report, optional_with: str = ""
+):
     """Yield (row number, values, ok) for every non-blank row; errors of single cells are
     recorded. This loop runs once per cell (140,000 times for 10,000 members), hence the
     shortcuts: plain text is stripped in place, a date cell is already a date, and every other
@@ -655,7 +751,11 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
 
     The caches are kept per type because 1.0 == True == 1 in Python but not in a cell; a
     parser's errors are never cached, so every bad cell is still reported. Decimals are not
-    cached for numbers: -0.0 == 0.0 yet they keep their sign."""
+    cached for numbers: -0.0 == 0.0 yet they keep their sign.
+
+    A row with a value in the `optional_with` column (a member's code) names a stored record:
+    its other empty cells mean "unchanged", so only the first required column (the club, which
+    decides whether the user may write the row) stays required."""
     order = [
         (
             c.key,
@@ -664,11 +764,13 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
             None if c.parse is _text else {},
             None if c.parse in (_text, parse_decimal) else {},
             c.required,
-            c.parse is parse_date,
+            is_date_column(c),
         )
         for c in columns
         if (index := found.get(c.key)) is not None
     ]
+    key_index = found.get(optional_with)
+    first_required = next((c.key for c in columns if c.required), None)
     formula_rows = {r for r, _c in report.formulas}
     headers = rows[0]
     date = datetime.date
@@ -688,6 +790,7 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
             continue
         ok = True
         width = len(raw)
+        named = key_index is not None and key_index < width and _text(raw[key_index]) != ""
         for key, index, parse, texts, numbers, required, dates in order:
             value = raw[index] if index < width else ""
             kind = type(value)
@@ -718,7 +821,11 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
                     continue
                 if cache is not None:
                     cache[value] = parsed
-            if required and (parsed is None or parsed == ""):
+            if (
+                required
+                and (parsed is None or parsed == "")
+                and not (named and key != first_required)
+            ):
                 report.errors.append(
                     Problem(report.sheet, number, _header_name(headers, index), _("Required."))
                 )
@@ -745,14 +852,36 @@ class _Reporter:
 # Members
 
 
-def validate_members(user, data: bytes) -> Report:
+def _birth_matches(stored: dict, v: dict) -> bool:
+    """The same birth: equal dates when both sides have one, else equal years."""
+    if v.get("birth_date") and stored["birth_date"]:
+        return v["birth_date"] == stored["birth_date"]
+    return v.get("birth_year") == stored["birth_year"]
+
+
+def _name_key(name: str) -> str:
+    """The exact name, compared: NFC, single spaces, diacritics kept, case ignored."""
+    return clean_name(name).lower()
+
+
+def validate_members(user, data: bytes, decisions: dict[int, str] | None = None) -> Report:
+    """Check every row and find who each row is.
+
+    A row is an existing member when it carries that member's code, or else when club, exact
+    name (diacritics kept) and birth (date, or year when a side has no date) all match. A row
+    that matches a member's name only without diacritics, or the exact name with another
+    birth, is a *possible same person*: "Đặng Thị Thạo 1957" may be the registered "Đặng Thị
+    Thảo 1957" mistyped, or her neighbour. Nothing is updated on a guess: the preview shows
+    both versions and the person importing decides per row (`decisions`: row number → "new"
+    or the id of the member to update); without a decision the file cannot be committed.
+    """
     report = Report("members")
     rows = read_sheet(data, "members", report)
     found = _map_headers(rows, MEMBER_COLUMNS, report)
     if found is None or any(p.row == 1 for p in report.errors):
         return report
     say = _Reporter(report, rows, found)
-    parsed = list(_parse_rows(rows, MEMBER_COLUMNS, found, report))
+    parsed = list(_parse_rows(rows, MEMBER_COLUMNS, found, report, optional_with="code"))
     if not parsed:
         report.errors.append(Problem(report.sheet, None, "", _("The sheet has no data rows.")))
         return report
@@ -768,11 +897,25 @@ def validate_members(user, data: bytes) -> Report:
         ethnic[fast_fold(g.name)] = g.pk
         ethnic[g.code] = g.pk
     club_ids = [c.pk for c in clubs.values()]
-    existing = {
-        (m["club_id"], m["search_name"], m["birth_year"]): m["pk"]
-        for m in Member.objects.filter(club_id__in=club_ids).values(
-            "pk", "club_id", "search_name", "birth_year"
-        )
+    stored_fields = (
+        "pk",
+        "code",
+        "club_id",
+        "full_name",
+        "search_name",
+        "birth_year",
+        "birth_date",
+    )
+    by_name: dict[tuple, list[dict]] = {}
+    by_folded: dict[tuple, list[dict]] = {}
+    for m in Member.objects.filter(club_id__in=club_ids).values(*stored_fields):
+        by_name.setdefault((m["club_id"], _name_key(m["full_name"])), []).append(m)
+        by_folded.setdefault((m["club_id"], m["search_name"]), []).append(m)
+    member_codes = {str(v["code"]).upper() for _n, v, _ok in parsed if v.get("code")}
+    members_qs = Member.objects.all() if user is None else editable(user, Member.objects.all())
+    by_code = {
+        m["code"]: m
+        for m in members_qs.filter(code__in=member_codes).values(*stored_fields, "club__code")
     }
     seen: dict[tuple, int] = {}
     today = datetime.date.today()
@@ -794,26 +937,46 @@ def validate_members(user, data: bytes) -> Report:
             if v["ethnicity_id"] is None:
                 say.error(number, "ethnicity", _("Unknown ethnicity “%(e)s”.") % {"e": eth})
                 ok = False
-        birth_date, year = v.get("birth_date"), v.get("birth_year")
-        if birth_date:
-            if birth_date > today or birth_date.year < 1900:
-                say.error(number, "birth_date", _("The date of birth is not possible."))
-                ok = False
-            elif year and year != birth_date.year:
+        stored = None
+        if v.get("code"):
+            stored = by_code.get(str(v["code"]).upper())
+            if stored is None:
                 say.error(
-                    number, "birth_year", _("The birth year does not match the date of birth.")
+                    number,
+                    "code",
+                    _(
+                        "No member with code %(code)s in your area. Leave the code empty for a "
+                        "new member."
+                    )
+                    % {"code": v["code"]},
                 )
                 ok = False
-            v["birth_year"] = birth_date.year
-        elif not year:
-            say.error(number, "birth_year", _("Give the date of birth or at least the birth year."))
-            ok = False
+            elif club is not None and stored["club_id"] != club.pk:
+                say.error(
+                    number,
+                    "club",
+                    _(
+                        "Member %(code)s belongs to club %(club)s. A move to another club is "
+                        "recorded on the member's page."
+                    )
+                    % {"code": stored["code"], "club": stored["club__code"]},
+                )
+                ok = False
+        if v.get("full_name"):
+            v["full_name"] = clean_name(v["full_name"])
+            if len(v["full_name"]) > 120:
+                say.error(number, "full_name", _("The name is too long (at most 120 characters)."))
+                ok = False
+        ok = _check_birth(v, stored, number, say, today) and ok
         joined = v.get("joined_on")
         if joined and joined > today:
             say.error(number, "joined_on", _("The joining date is in the future."))
             ok = False
-        if len(v.get("full_name") or "") > 120:
-            say.error(number, "full_name", _("The name is too long (at most 120 characters)."))
+        elif joined and v.get("birth_year") and joined.year < v["birth_year"]:
+            say.error(number, "joined_on", _("The joining date is before the birth."))
+            ok = False
+        elif joined and v.get("birth_date") and joined < v["birth_date"]:
+            say.error(number, "joined_on", _("The joining date is before the birth."))
             ok = False
         if len(v.get("phone") or "") > 20:
             say.error(number, "phone", _("The phone number is too long."))
@@ -821,21 +984,96 @@ def validate_members(user, data: bytes) -> Report:
         if not ok or club is None:
             continue
         v["club_obj"] = club
-        v["search_name"] = fast_fold(v["full_name"])
-        key = (club.pk, v["search_name"], v["birth_year"])
-        if key in seen:
-            say.error(
-                number,
-                "full_name",
-                _("Same person as row %(n)s (same club, name and birth year).") % {"n": seen[key]},
-            )
+        near = []
+        if stored is None:
+            key = (club.pk, _name_key(v["full_name"]))
+            exact = [m for m in by_name.get(key, ()) if _birth_matches(m, v)]
+            if len(exact) > 1:
+                say.error(
+                    number,
+                    "code",
+                    _("Several registered members match (%(codes)s): write the member code.")
+                    % {"codes": ", ".join(m["code"] for m in exact)},
+                )
+                continue
+            stored = exact[0] if exact else None
+        if stored is None:
+            v["search_name"] = fast_fold(v["full_name"])
+            # One differing field: the same name without diacritics with the same birth, or the
+            # exact same name with another birth.
+            near = [
+                m
+                for m in by_folded.get((club.pk, v["search_name"]), ())
+                if _birth_matches(m, v) or _name_key(m["full_name"]) == key[1]
+            ]
+        if near:
+            choice = (decisions or {}).get(number)
+            chosen = next((m for m in near if str(m["pk"]) == str(choice)), None)
+            if decisions is not None and choice != "new" and chosen is None:
+                say.error(
+                    number,
+                    "full_name",
+                    _("Choose whether this row updates the member shown or adds a new member."),
+                )
+                continue
+            v["_near"] = near
+            stored = chosen
+        v["_existing"] = stored["pk"] if stored else None
+        v["_code"] = stored["code"] if stored else None
+        if stored is not None:
+            dup = ("member", stored["pk"])
+            what = _("Same member as row %(n)s.")
+        else:
+            dup = (club.pk, _name_key(v["full_name"]), v["birth_year"])
+            what = _("Same person as row %(n)s (same club, name and birth year).")
+        if dup in seen:
+            say.error(number, "full_name", what % {"n": seen[dup]})
             continue
-        seen[key] = number
-        v["_existing"] = existing.get(key)
+        seen[dup] = number
         report.rows.append(v)
     if report.rows:
         _warn_member_duplicates(report, say)
     return report
+
+
+def _check_birth(v: dict, stored: dict | None, number: int, say: _Reporter, today) -> bool:
+    """Date of birth and birth year of a row, with blank meaning "as stored" for a member
+    named by code. Sets v["birth_year"] to the year the row stands for."""
+    birth_date, year = v.get("birth_date"), v.get("birth_year")
+    if birth_date is CLEARED:
+        year = year or (stored and stored["birth_year"])
+        if not year:
+            say.error(number, "birth_year", _("Give the birth year when the date is cleared."))
+            return False
+        v["birth_year"] = year
+        return True
+    if birth_date:
+        if birth_date > today or birth_date.year < 1900:
+            say.error(number, "birth_date", _("The date of birth is not possible."))
+            return False
+        if year and year != birth_date.year:
+            say.error(number, "birth_year", _("The birth year does not match the date of birth."))
+            return False
+        v["birth_year"] = birth_date.year
+        return True
+    if year:
+        if stored and stored["birth_date"] and stored["birth_date"].year != year:
+            say.error(
+                number,
+                "birth_year",
+                _(
+                    "The stored date of birth is %(d)s: give the new date of birth, or write "
+                    "%(clear)s in “Ngày sinh” to keep only the year."
+                )
+                % {"d": stored["birth_date"].strftime("%d/%m/%Y"), "clear": CLEAR},
+            )
+            return False
+        return True
+    if stored is None:
+        say.error(number, "birth_year", _("Give the date of birth or at least the birth year."))
+        return False
+    v["birth_year"] = stored["birth_year"]
+    return True
 
 
 def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
@@ -896,6 +1134,7 @@ MEMBER_FIELDS = [
     "allowance",
     "phone",
 ]
+# What an empty cell (for a new member) or the clear mark (for any) stands for.
 _DEFAULTS = {
     "household": Household.AVERAGE,
     "allowance": "",
@@ -907,28 +1146,43 @@ _DEFAULTS = {
 }
 
 
-def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """INSERT many rows of ready values with executemany.
+def _insert(model, fields: list[str], rows: list[tuple]) -> list[int]:
+    """INSERT rows of ready values, many rows per statement, and return their ids in order.
 
     bulk_create spends most of an import preparing each value through its field (about 80 %
     of the time for 10,000 members); here dates are adapted once per value by the backend and
-    everything else is already a plain int, str or bool, so the database does the work.
+    everything else is already a plain int, str or bool. One statement per row (executemany)
+    cost PostgreSQL a round trip per member: 40,000 of them for 20,000 members. Multi-row
+    VALUES … RETURNING id takes a few dozen statements, and the ids come back in the order of
+    the rows on both databases (bulk_create relies on the same).
     """
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     qn = connection.ops.quote_name
     columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Under both databases' limits on parameters per statement (SQLite 32,766).
+    per = max(1, 30_000 // len(fields))
+    head = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES "
+    tail = f" RETURNING {qn(meta.pk.column)}"
+    ids: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        for start in range(0, len(rows), per):
+            batch = rows[start : start + per]
+            params = [value for row in batch for value in row]
+            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+            ids += [r[0] for r in cursor.fetchall()]
+    return ids
 
 
 def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
     """(club id, folded name) → group id for every group the file names, creating the missing
     ones."""
-    needed = {(v["club_obj"].pk, v["group"].strip()) for v in rows if v.get("group")}
+    needed = {
+        (v["club_obj"].pk, v["group"].strip())
+        for v in rows
+        if v.get("group") and v["group"] is not CLEARED
+    }
     groups = {
         (g.club_id, fast_fold(g.name)): g.pk
         for g in Group.objects.filter(club_id__in={c for c, _n in needed})
@@ -942,67 +1196,93 @@ def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
     return groups
 
 
-NEW_MEMBER_FIELDS = ["club_id", "search_name", "created_at", *MEMBER_FIELDS, "group_id"]
-# Each field with the value an empty cell stands for.
-_FIELD_DEFAULTS = [(f, _DEFAULTS.get(f)) for f in MEMBER_FIELDS]
+# Free-text fields: an empty cell reads as "", which on update means "unchanged" too.
+_TEXT_FIELDS = {"full_name", "phone"}
+NEW_MEMBER_FIELDS = ["code", "club_id", "search_name", "created_at", *MEMBER_FIELDS, "group_id"]
+_UPDATED_FIELDS = [*MEMBER_FIELDS, "group_id"]
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def commit_members(user, report: Report, filename: str = "") -> Report:
-    """Write every validated row in one transaction: new members with their first period,
-    updates of existing ones, groups named in the file, and one audit entry per club."""
+    """Write every validated row in one transaction: new members with their code and first
+    period, updates of existing ones, groups named in the file, and one audit entry per club.
+
+    On an update an empty cell keeps the stored value and the clear mark empties it; the audit
+    entry keeps every changed value before and after, so an import can be undone by hand.
+    """
     assert report.ok, "commit only a report without errors"
     connection = connections[router.db_for_write(Member)]
     adapt_date = connection.ops.adapt_datefield_value
     with transaction.atomic():
         groups = _groups_for(report.rows)
+
+        def group_of(v, default):
+            group = v.get("group")
+            if not group:
+                return default
+            if group is CLEARED:
+                return None
+            return groups[(v["club_obj"].pk, fast_fold(group.strip()))]
+
         # Read by club rather than by a list of 10,000 ids: one short IN clause.
         stored = {
             m["pk"]: m
             for m in Member.objects.filter(
                 club_id__in={v["club_obj"].pk for v in report.rows if v["_existing"]}
-            ).values("pk", *MEMBER_FIELDS, "group_id")
+            ).values("pk", "code", *_UPDATED_FIELDS)
         }
-        # Stamp of this import: with the id watermark it finds the new rows again.
         now = timezone.now()
         stamp = Member._meta.get_field("created_at").get_db_prep_value(now, connection)
-        watermark = Member.objects.aggregate(m=Max("pk"))["m"] or 0
-        new_rows, joined, updates, by_club = [], {}, [], {}
-        birth_date = MEMBER_FIELDS.index("birth_date")
+        new_rows, joined, updates, by_club = [], [], [], {}
         for v in report.rows:
             club_id = v["club_obj"].pk
-            get = v.get
-            values = [x if (x := get(f)) is not None else d for f, d in _FIELD_DEFAULTS]
-            group = get("group")
-            values.append(groups[(club_id, fast_fold(group.strip()))] if group else None)
-            changed = by_club.setdefault(club_id, {"created": [], "updated": []})
+            changed = by_club.setdefault(club_id, {"created": [], "updated": [], "changes": {}})
             if v["_existing"]:
                 old = stored[v["_existing"]]
-                fields = dict(zip(NEW_MEMBER_FIELDS[3:], values, strict=True))
-                if any(old[f] != value for f, value in fields.items()):
-                    updates.append(Member(pk=old["pk"], search_name=v["search_name"], **fields))
+                new = dict(old)
+                for f in MEMBER_FIELDS:
+                    value = v.get(f)
+                    # None and "" (an empty text cell) keep the stored value.
+                    if value is not None and (value != "" or f not in _TEXT_FIELDS):
+                        new[f] = _DEFAULTS[f] if value is CLEARED else value
+                new["group_id"] = group_of(v, old["group_id"])
+                diff = {
+                    f: [_jsonable(old[f]), _jsonable(new[f])]
+                    for f in _UPDATED_FIELDS
+                    if old[f] != new[f]
+                }
+                if diff:
+                    fields = {f: new[f] for f in _UPDATED_FIELDS}
+                    search_name = fast_fold(new["full_name"])
+                    updates.append(Member(pk=old["pk"], search_name=search_name, **fields))
                     changed["updated"].append(old["pk"])
+                    changed["changes"][old["code"]] = diff
             else:
-                values[birth_date] = adapt_date(values[birth_date])
-                new_rows.append((club_id, v["search_name"], stamp, *values))
-                joined[(club_id, v["search_name"], v["birth_year"])] = v["joined_on"]
-        _insert(Member, NEW_MEMBER_FIELDS, new_rows)
-        created = Member.objects.filter(pk__gt=watermark, created_at=now).values_list(
-            "club_id", "search_name", "birth_year", "pk"
-        )
+                values = []
+                for f in MEMBER_FIELDS:
+                    value = v.get(f)
+                    values.append(_DEFAULTS.get(f) if value is None or value is CLEARED else value)
+                values[MEMBER_FIELDS.index("birth_date")] = adapt_date(
+                    values[MEMBER_FIELDS.index("birth_date")]
+                )
+                code = new_member_code()
+                new_rows.append(
+                    (code, club_id, v["search_name"], stamp, *values, group_of(v, None))
+                )
+                joined.append((club_id, adapt_date(v["joined_on"])))
+        ids = _insert(Member, NEW_MEMBER_FIELDS, new_rows)
         periods = []
-        for club_id, search_name, birth_year, pk in created:
-            periods.append(
-                (pk, club_id, adapt_date(joined[(club_id, search_name, birth_year)]), "")
-            )
+        for pk, (club_id, joined_on) in zip(ids, joined, strict=True):
+            periods.append((pk, club_id, joined_on, ""))
             by_club[club_id]["created"].append(pk)
-        assert len(periods) == len(new_rows), "every new member was found again"
         _insert(Membership, ["member_id", "club_id", "joined_on", "leave_reason"], periods)
         if updates:
-            Member.objects.bulk_update(
-                updates, [*MEMBER_FIELDS, "group_id", "search_name"], batch_size=1000
-            )
-        # One entry per club (who, which club, which members were created or updated),
-        # written together.
+            Member.objects.bulk_update(updates, [*_UPDATED_FIELDS, "search_name"], batch_size=1000)
+        # One entry per club (who, which club, which members were created, and for each
+        # updated member its code with every changed value before and after), written together.
         record_many(
             [
                 entry(

@@ -7,13 +7,14 @@ another club keeps the old history.
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ishc.core.text import fold
+from ishc.core.text import clean_name, fold
 
 
 class Cohort(models.TextChoices):
@@ -205,8 +206,28 @@ def difficult_q(prefix: str = "") -> Q:
     )
 
 
+# Letters and digits that cannot be misread on paper or typed wrong on a phone (no 0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_member_code() -> str:
+    """A member's code: "TV" and 8 random characters (31^8, about 850 billion codes).
+
+    Random rather than counted so that an import can give 20,000 new members their codes
+    without reading or locking a counter, and so that the code says nothing about the club:
+    a member who moves keeps it. The unique index catches the (vanishingly rare) collision.
+    """
+    return "TV" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
 class Member(models.Model):
     SCOPE_CLUB = "club"
+
+    # The member's identity through every export and import: names are corrected and birth
+    # dates found later, the code stays. Shown on the member's page and in every export.
+    code = models.CharField(
+        _("member code"), max_length=12, unique=True, default=new_member_code, editable=False
+    )
 
     # The club the member belongs to now (or last belonged to); the periods say since when.
     # No index of its own: member_club_name starts with the club and serves every lookup by
@@ -251,6 +272,7 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
+        self.full_name = clean_name(self.full_name)
         self.search_name = fold(self.full_name)
         if self.birth_date:
             self.birth_year = self.birth_date.year
@@ -292,7 +314,8 @@ class Membership(models.Model):
 
     SCOPE_CLUB = "club"
 
-    member = models.ForeignKey(Member, models.CASCADE, related_name="periods")
+    # No index of its own: membership_member_club starts with the member.
+    member = models.ForeignKey(Member, models.CASCADE, related_name="periods", db_index=False)
     # No index of its own: membership_club_dates starts with the club (see Member.club).
     club = models.ForeignKey(Club, models.PROTECT, related_name="memberships", db_index=False)
     joined_on = models.DateField(_("joined on"))
@@ -306,6 +329,11 @@ class Membership(models.Model):
         indexes = [
             # Composition at a date: periods of one club covering that date.
             models.Index(fields=["club", "joined_on", "left_on"], name="membership_club_dates"),
+            # "Is this member current in their club?" for each row of the member list: with
+            # only the member's own index, SQLite's planner preferred membership_club_dates
+            # (two usable columns against one) and walked the whole club's periods per row —
+            # 12.4 s for a list of 10,737 members. This one answers it from member and club.
+            models.Index(fields=["member", "club", "joined_on"], name="membership_member_club"),
         ]
         constraints = [
             models.CheckConstraint(

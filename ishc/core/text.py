@@ -21,6 +21,13 @@ def fold(value: str) -> str:
     return _SPACES.sub(" ", value).strip().lower()
 
 
+def clean_name(value: str) -> str:
+    """A person's name as stored: NFC (one code point per Vietnamese letter, as keyboards type it,
+    so that "Thảo" typed on a phone equals "Thảo" pasted from an old NFD file), single spaces,
+    no spaces at the ends. Diacritics and case are kept: they tell "Thảo" from "Thạo"."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+
+
 # The row of clubs whose 2025 commune a person has not chosen yet, wherever clubs are grouped by
 # commune: without it the commune rows would not add up to their province.
 UNCONFIRMED_COMMUNE = gettext_lazy("Commune not confirmed yet")
