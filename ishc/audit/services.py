@@ -133,7 +133,9 @@ def personal_data(request, action: str, *, club=None, unit=None, member=None, ro
 
     user = request.user
     club_id, unit_id = getattr(club, "pk", None), getattr(unit, "pk", None)
-    if club is None and unit is None:
+    if club_id is None and member is not None:
+        club_id = member.club_id
+    if club_id is None and unit_id is None:
         scope = scope_of(user)
         units = scope.province_ids | scope.commune_ids
         if len(scope.club_ids) == 1 and not units:

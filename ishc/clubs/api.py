@@ -18,6 +18,8 @@ from ishc.api.access import for_change
 from ishc.api.errors import check_form
 from ishc.api.idempotency import IdempotencyKey, once
 from ishc.api.lists import BodyId, DateRange, Id, PageQuery, QueryId, etag, page, page_schema, text
+from ishc.audit.models import PersonalDataAccess
+from ishc.audit.services import personal_data
 
 from . import forms, services
 from .models import BoardPosition, Club, ClubStatus, Household, Member, Membership, Sex
@@ -135,12 +137,17 @@ def list_members(request, filters: Query[MemberFilter], pagination: Query[PageQu
         from ishc.core.text import fold
 
         qs = qs.filter(search_name__contains=fold(filters.q))
-    return page(qs, pagination, "club_id", "search_name")
+    result = page(qs, pagination, "club_id", "search_name")
+    # Decree 13/2023: reading members through the API is logged like reading them on a page.
+    personal_data(request, PersonalDataAccess.Action.LIST, rows=len(result["items"]))
+    return result
 
 
 @router.get("members/{member_id}", response=MemberOut, summary="One member")
 def get_member(request, member_id: Id):
-    return visible_or_404(request.user, Member.objects.all(), pk=member_id)
+    member = visible_or_404(request.user, Member.objects.all(), pk=member_id)
+    personal_data(request, PersonalDataAccess.Action.VIEW, member=member)
+    return member
 
 
 class MemberIn(Schema):

@@ -381,7 +381,7 @@ def club_confirm(request, pk):
 @scoped
 def member_detail(request, pk):
     member = _get_member_for_user(request, pk)
-    personal_data(request, PersonalDataAccess.Action.VIEW, club=member.club, member=member)
+    personal_data(request, PersonalDataAccess.Action.VIEW, member=member)
     today = timezone.localdate()
     periods = member.periods.select_related("club")
     return render(

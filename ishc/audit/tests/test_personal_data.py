@@ -55,3 +55,18 @@ def test_the_province_and_the_centre_read_the_log_of_their_area(client, world, m
     for user in [world.commune, world.club, world.viewer, world.board, world.outsider]:
         client.force_login(user)
         assert client.get(url).status_code == 403, user
+
+
+def test_it_logs_members_read_through_the_api(client, world, members):
+    from ishc.api.tokens import create_token
+
+    _token, raw = create_token(world.province, name="partner")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/members", **auth).status_code == 200
+    assert client.get(f"/api/v1/members/{members[1].pk}", **auth).status_code == 200
+    log = list(PersonalDataAccess.objects.order_by("pk"))
+    assert [(e.user, e.action, e.rows) for e in log] == [
+        (world.province, "list", 3),
+        (world.province, "view", None),
+    ]
+    assert log[0].unit == world.P and log[1].club == world.A and log[1].member == members[1]
