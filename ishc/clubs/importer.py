@@ -667,6 +667,17 @@ def _scan_sheet(zf, path: str, limit: int, *, precise: bool) -> list[tuple[int, 
 _VALUE = re.compile(rb"<(\w+:)?(v|is)[\s>]")
 
 
+def _holds_a_value(zf: zipfile.ZipFile, path: str) -> bool:
+    """Whether a sheet has at least one cell with a value, read in chunks until the first."""
+    tail = b""
+    with zf.open(path) as stream:
+        while chunk := stream.read(1 << 20):
+            if _VALUE.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
 def _refuse_hidden_sheets(zf: zipfile.ZipFile) -> None:
     """Rows on a hidden sheet are rows nobody sees: refuse the file rather than import or
     ignore them silently (the template's own sheets are never hidden)."""
@@ -676,9 +687,7 @@ def _refuse_hidden_sheets(zf: zipfile.ZipFile) -> None:
         if sheet.get("state") not in ("hidden", "veryHidden"):
             continue
         name = sheet.get("name")
-        with zf.open(paths[name]) as stream:
-            holds_data = _VALUE.search(stream.read()) is not None
-        if holds_data:
+        if _holds_a_value(zf, paths[name]):
             raise FileRefused(
                 _(
                     "The sheet “%(name)s” is hidden and holds data. Show it (right-click a sheet "
