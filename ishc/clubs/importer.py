@@ -58,7 +58,7 @@ from .models import (
     Membership,
     PendingImport,
     Sex,
-    new_member_code,
+    new_member_codes,
 )
 from .services import confirm_commune, create_club, update_club
 
@@ -1302,6 +1302,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
         now = timezone.now()
         stamp = Member._meta.get_field("created_at").get_db_prep_value(now, connection)
         new_rows, joined, updates, by_club = [], [], [], {}
+        codes = iter(new_member_codes(sum(1 for v in report.rows if not v["_existing"])))
         for v in report.rows:
             club_id = v["club_obj"].pk
             changed = by_club.setdefault(
@@ -1335,7 +1336,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                 values[MEMBER_FIELDS.index("birth_date")] = adapt_date(
                     values[MEMBER_FIELDS.index("birth_date")]
                 )
-                code = new_member_code()
+                code = next(codes)
                 new_rows.append(
                     (code, club_id, v["search_name"], stamp, *values, group_of(v, None))
                 )
