@@ -33,6 +33,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ from python_calamine import CalamineWorkbook
 
 from ishc.accounts.scope import editable
 from ishc.audit.services import entry, record_many
+from ishc.core import uploads
 from ishc.core.text import clean_name, fold
 from ishc.geo.models import EthnicGroup, Level, Scheme, Unit
 from ishc.geo.resolver import Resolution, province_2025, resolve
@@ -555,10 +557,11 @@ def open_workbook(data: bytes) -> zipfile.ZipFile:
             _("This is not an Excel .xlsx file. Download the template, fill it in and upload it.")
         )
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-    except zipfile.BadZipFile:
-        raise FileRefused(_("The file is damaged and cannot be opened.")) from None
+        # Every member measured in a stream before calamine or we read any (zip bombs).
+        zf = uploads.open_archive(io.BytesIO(data))
+    except ValidationError as e:
+        raise FileRefused(e.messages[0]) from None
+    names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
         raise FileRefused(
             _(
@@ -569,10 +572,22 @@ def open_workbook(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
+def _damaged() -> FileRefused:
+    return FileRefused(
+        _(
+            "The file is damaged: a part of the Excel workbook is missing or broken. Open it in "
+            "Excel, save it again as .xlsx and upload the new copy."
+        )
+    )
+
+
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → path of its XML inside the package."""
-    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    """Sheet name → path of its XML inside the package (every part checked by open_workbook)."""
+    try:
+        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        raise _damaged() from None
     targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", NS)}
     paths = {}
     for sheet in workbook.findall("m:sheets/m:sheet", NS):
@@ -721,13 +736,15 @@ def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None
             )
             % {"sheet": sheet, "names": ", ".join(paths)}
         )
+    if paths[sheet] not in zf.NameToInfo:
+        raise _damaged()
     _refuse_hidden_sheets(zf)
     formulas = scan_sheet(zf, paths[sheet], settings.ISHC["IMPORT_MAX_ROWS"])
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as e:  # calamine raises its own types for every kind of broken file
-        raise FileRefused(_("The file cannot be read: %(error)s") % {"error": e}) from None
+    except Exception:  # calamine raises its own types for every kind of broken file
+        raise _damaged() from None
     headers = rows[0] if rows else []
     report.formulas = set(formulas)
     for r, c in formulas:

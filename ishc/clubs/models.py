@@ -33,6 +33,15 @@ class LoanMethod(models.TextChoices):
     INTEREST_ONLY = "interest_only", _("Interest only, principal at maturity")
 
 
+class EarlyPayoff(models.TextChoices):
+    """What a member owes in interest when paying a loan off before its last instalment."""
+
+    # Common practice (the Bank for Social Policies and most community funds): interest runs to
+    # the payoff date; a month that has begun is owed in full, months not yet begun are waived.
+    TO_DATE = "to_date", _("Interest up to the payoff date")
+    SCHEDULED = "scheduled", _("All the interest in the schedule")
+
+
 class ClubStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     INACTIVE = "inactive", _("Inactive")
@@ -128,6 +137,12 @@ class Club(models.Model):
     )
     loan_method = models.CharField(
         _("repayment method"), max_length=16, choices=LoanMethod.choices, blank=True
+    )
+    loan_early_payoff = models.CharField(
+        _("interest when a loan is paid off early"),
+        max_length=10,
+        choices=EarlyPayoff.choices,
+        default=EarlyPayoff.TO_DATE,
     )
 
     meeting_day = models.PositiveSmallIntegerField(

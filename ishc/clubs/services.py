@@ -5,12 +5,14 @@ nothing else writes these models."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ishc.audit.services import record, snapshot
 from ishc.core.text import fold
+from ishc.core.uploads import check_document
 from ishc.geo.models import Level, Scheme, Unit
 from ishc.geo.resolver import Resolution, province_2025, resolve, resolve_legacy_code
 
@@ -85,11 +87,24 @@ def _next_code(province: Unit) -> str:
     return f"{prefix}{number:05d}"
 
 
+def _take_regulations(fields: dict) -> None:
+    """A newly uploaded regulations file is checked by its bytes and stored under a name of ours
+    (its hash), so nothing the browser sent becomes a path or comes back in a header."""
+    upload = fields.get("regulations_file")
+    if isinstance(upload, UploadedFile):
+        try:
+            checked = check_document(upload)
+        except ValidationError as e:
+            raise ValidationError({"regulations_file": e}) from None
+        upload.name = f"{checked.sha256[:16]}.{checked.extension}"
+
+
 def create_club(
     user, *, registered: Unit, founded_on: datetime.date | None = None, **fields
 ) -> Club:
     """A new club, with a nationally unique code "<2025 province code>-<number>" that never
     changes, even if the club is later moved to another commune."""
+    _take_regulations(fields)
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -116,6 +131,7 @@ def update_club(user, club: Club, *, registered: Unit | None = None, **fields) -
     changes, nor does the status (that is set_status's job)."""
     fields.pop("code", None)
     fields.pop("status", None)
+    _take_regulations(fields)
     with transaction.atomic():
         before = snapshot(club)
         for name, value in fields.items():

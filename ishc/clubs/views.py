@@ -3,12 +3,13 @@ scoping helpers below, call one service, and render. Access is decided only in t
 helpers and ishc.accounts.scope."""
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +20,15 @@ from django.views.decorators.http import require_http_methods
 from ishc.accounts.decorators import scoped
 from ishc.accounts.models import Role
 from ishc.accounts.navigation import OFFICERS
-from ishc.accounts.scope import editable, editable_or_404, scope_of, visible_or_404
+from ishc.accounts.scope import editable, editable_or_404, scope_name, scope_of, visible_or_404
+from ishc.audit.models import PersonalDataAccess
+from ishc.audit.services import personal_data
 from ishc.core.forms import run_service
+from ishc.core.uploads import send_file
 
 from . import forms, importer, services, spreadsheets
 from .composition import card, club_card
-from .listing import ClubFilterForm, MemberFilterForm
+from .listing import ClubFilterForm, MemberFilterForm, with_composition
 from .models import BoardPosition, Club, Group, Member, VolunteerRole
 
 CONFIRMERS = {Role.PROVINCE, Role.CENTRAL, Role.ADMIN}
@@ -154,11 +158,12 @@ def club_list(request, outside: bool = False, pending: bool = False):
     if pending:
         data["pending"] = "on"
     form = ClubFilterForm(data, request.user)
-    qs = form.queryset(on)
     if request.GET.get("format") == "xlsx":
-        return spreadsheets.export_clubs(form, qs, on)
-    page = _page(request, qs)
-    for club in page.object_list:
+        return spreadsheets.export_clubs(form, form.queryset(on), on, scope_name(request.user))
+    # The page's clubs first (counted and sliced without composition when the filters allow),
+    # then the composition of those rows only.
+    page = _page(request, form.queryset(on, composition=False))
+    for club in with_composition(list(page.object_list), on):
         club.card = {line.name: line for line in card(club.__dict__)}
     return render(
         request,
@@ -204,17 +209,26 @@ def club_detail(request, pk):
     )
 
 
+def _filter_unit(form):
+    if not form.is_valid():
+        return None
+    return form.cleaned_data.get("commune") or form.cleaned_data.get("province")
+
+
 @scoped
 def member_list(request):
     on = _on(request)
     form = MemberFilterForm(request.GET, request.user)
     qs = form.queryset(on)
+    club = form.cleaned_data.get("club") if form.is_valid() else None
+    where = {"club": club, "unit": _filter_unit(form) if club is None else None}
     if request.GET.get("format") == "xlsx":
-        return spreadsheets.export_members(form, qs, on)
+        personal_data(request, PersonalDataAccess.Action.EXPORT, rows=qs.count(), **where)
+        return spreadsheets.export_members(form, qs, on, scope_name(request.user))
     page = _page(request, qs)
     for member in page.object_list:
         member.age_on_page = member.age_on(on)
-    club = form.cleaned_data.get("club") if form.is_valid() else None
+    personal_data(request, PersonalDataAccess.Action.LIST, rows=page.paginator.count, **where)
     return render(
         request,
         "clubs/member_list.html",
@@ -293,7 +307,8 @@ def club_regulations(request, pk):
     club = _get_club_for_user(request, pk)
     if not club.regulations_file:
         raise Http404
-    return FileResponse(club.regulations_file.open("rb"), as_attachment=True)
+    suffix = Path(club.regulations_file.name).suffix
+    return send_file(request, club.regulations_file, f"quy-che-{club.code}{suffix}")
 
 
 @scoped
@@ -366,6 +381,7 @@ def club_confirm(request, pk):
 @scoped
 def member_detail(request, pk):
     member = _get_member_for_user(request, pk)
+    personal_data(request, PersonalDataAccess.Action.VIEW, club=member.club, member=member)
     today = timezone.localdate()
     periods = member.periods.select_related("club")
     return render(
