@@ -60,7 +60,7 @@ from .models import (
     Membership,
     PendingImport,
     Sex,
-    new_member_code,
+    new_member_codes,
 )
 from .services import confirm_commune, create_club, update_club
 
@@ -682,6 +682,17 @@ def _scan_sheet(zf, path: str, limit: int, *, precise: bool) -> list[tuple[int, 
 _VALUE = re.compile(rb"<(\w+:)?(v|is)[\s>]")
 
 
+def _holds_a_value(zf: zipfile.ZipFile, path: str) -> bool:
+    """Whether a sheet has at least one cell with a value, read in chunks until the first."""
+    tail = b""
+    with zf.open(path) as stream:
+        while chunk := stream.read(1 << 20):
+            if _VALUE.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
 def _refuse_hidden_sheets(zf: zipfile.ZipFile) -> None:
     """Rows on a hidden sheet are rows nobody sees: refuse the file rather than import or
     ignore them silently (the template's own sheets are never hidden)."""
@@ -691,9 +702,7 @@ def _refuse_hidden_sheets(zf: zipfile.ZipFile) -> None:
         if sheet.get("state") not in ("hidden", "veryHidden"):
             continue
         name = sheet.get("name")
-        with zf.open(paths[name]) as stream:
-            holds_data = _VALUE.search(stream.read()) is not None
-        if holds_data:
+        if _holds_a_value(zf, paths[name]):
             raise FileRefused(
                 _(
                     "The sheet “%(name)s” is hidden and holds data. Show it (right-click a sheet "
@@ -1310,6 +1319,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
         now = timezone.now()
         stamp = Member._meta.get_field("created_at").get_db_prep_value(now, connection)
         new_rows, joined, updates, by_club = [], [], [], {}
+        codes = iter(new_member_codes(sum(1 for v in report.rows if not v["_existing"])))
         for v in report.rows:
             club_id = v["club_obj"].pk
             changed = by_club.setdefault(
@@ -1343,7 +1353,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                 values[MEMBER_FIELDS.index("birth_date")] = adapt_date(
                     values[MEMBER_FIELDS.index("birth_date")]
                 )
-                code = new_member_code()
+                code = next(codes)
                 new_rows.append(
                     (code, club_id, v["search_name"], stamp, *values, group_of(v, None))
                 )

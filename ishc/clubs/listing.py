@@ -5,7 +5,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from ishc.accounts.scope import visible
@@ -233,14 +233,23 @@ class MemberFilterForm(UnitFilterMixin):
             qs = qs.filter(local).exclude(older)
         elif age == "younger":
             qs = qs.exclude(older)
-        current = Exists(
-            Membership.objects.on(on).filter(member=OuterRef("pk"), club=OuterRef("club"))
-        )
-        qs = qs.annotate(current=current)
+        # "Current" is a period in the member's club covering the day. Filtering on it with a
+        # correlated EXISTS evaluated it once per member of the whole scope, and SQLite then
+        # sorted them all (12.4 s at 10,737 members when the subquery used the club's index).
+        # The filter is an uncorrelated IN over the day's periods, read once (a member's open
+        # period is always in the member's club: move_member closes the old one and changes
+        # the club together); the flag shown per row is then a constant, except for
+        # "everyone", where it is computed for each row.
+        periods = Membership.objects.on(on)
         state = data.get("state") or ""
         if state == "":
-            qs = qs.filter(current=True)
+            qs = qs.filter(pk__in=periods.values("member"))
+            qs = qs.annotate(current=Value(True, output_field=BooleanField()))
         elif state == "left":
-            qs = qs.filter(current=False)
+            qs = qs.exclude(pk__in=periods.values("member"))
+            qs = qs.annotate(current=Value(False, output_field=BooleanField()))
+        else:
+            current = Exists(periods.filter(member=OuterRef("pk"), club=OuterRef("club")))
+            qs = qs.annotate(current=current)
         sort = MEMBER_SORTS.get(data.get("sort") or "name", MEMBER_SORTS["name"])[0]
         return qs.select_related("club", "ethnicity", "group").order_by(sort, "pk")

@@ -130,7 +130,7 @@ def _yes_no(value: bool) -> str:
 
 
 def _member_kind(column) -> str:
-    if column.parse is importer.parse_date:
+    if importer.is_date_column(column):
         return "date"
     return "year" if column.key == "birth_year" else "text"
 
@@ -148,7 +148,7 @@ def export_members(form, qs, on: datetime.date, unit: str) -> HttpResponse:
             xlsx.Col(
                 c.header,
                 "date"
-                if c.parse is importer.parse_date
+                if importer.is_date_column(c)
                 else "year"
                 if c.key == "birth_year"
                 else "text",

@@ -45,5 +45,5 @@ def _english():
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    """Uploads waiting for confirmation go to a throw-away folder."""
+    """Uploaded files (a club's regulations) go to a throw-away folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -301,6 +301,12 @@ def test_it_runs_from_the_command_line(world, tmp_path, capsys):
     assert Member.objects.count() == 0
     call_command("import_xlsx", "members", str(path))
     assert Member.objects.count() == 1
+    # A possible same person: an error with nobody to ask, unless told to add such rows.
+    path.write_bytes(book("members", [member(world.A, "Nguyen Thi Hoa")]))
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_xlsx", "members", str(path))
+    call_command("import_xlsx", "members", str(path), "--new-when-unsure")
+    assert Member.objects.count() == 2
 
 
 # Clubs
