@@ -315,3 +315,13 @@ def test_it_lists_the_collection_sheet_in_register_order(club):
     page = c.get(reverse("finance:collect", args=[club.A.pk, TODAY.year, TODAY.month]))
     names = [r["member"].full_name for r in page.context["rows"]]
     assert names == ["Đặng Thị Lý", "Hà Thị Mai", "Hoàng Văn Nam"]
+
+
+def test_it_lists_the_members_of_a_late_meetings_date_in_the_old_form(club):
+    member(club.A, "Lê Văn Mới", joined=TODAY)
+    c = phone(club.club)
+    url = reverse("activities:meeting_new", args=[club.A.pk])
+    late = (TODAY - datetime.timedelta(days=20)).isoformat()
+    names = [r["member"].full_name for r in c.get(url, {"held_on": late}).context["rows"]]
+    assert names == ["Đặng Thị Lý", "Hà Thị Mai", "Hoàng Văn Nam"]
+    assert "Lê Văn Mới" in [r["member"].full_name for r in c.get(url).context["rows"]]
