@@ -30,6 +30,14 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_result_cache(settings):
+    """Cached figures are current until a change commits (ishc.core.versions), and a test's
+    transaction never commits: tests of the cache turn it on and run the on-commit callbacks
+    (ishc/indicators/tests/test_cache.py, ishc/core/tests/test_home.py)."""
+    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 0}
+
+
 def make_unit(scheme, level, code, name, parent=None, province=None) -> Unit:
     unit = Unit(
         scheme=scheme,

@@ -8,6 +8,7 @@ from ishc.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("ishc.accounts.urls")),
+    path("accounts/", include("ishc.api.urls")),
     path("units/", include("ishc.geo.urls")),
     path("audit/", include("ishc.audit.urls")),
     path("dashboard/", include("ishc.indicators.urls")),
