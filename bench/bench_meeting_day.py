@@ -110,6 +110,8 @@ def setup():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # The API's throttle keeps its counts in the "shared" cache table (a no-op when it exists).
+    call_command("createcachetable", verbosity=0)
 
 
 def fill(rng):

@@ -1,7 +1,7 @@
 """Monthly meetings with their attendance and health readings over the API (read).
 
-The meeting-day sync endpoint joins this router; both read through `scope.visible()` like the
-meeting pages.
+Read through `scope.visible()` like the meeting pages. The meeting-day sync, which writes, has its
+own router beside this one (meetingday_api.py) with session authentication only.
 """
 
 from __future__ import annotations

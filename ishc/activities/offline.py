@@ -15,6 +15,7 @@ SHELL_FILES = [
     "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
     "vendor/bootstrap.bundle.min.js",
     "vendor/htmx.min.js",
+    "core/once.js",
     "core/ishc.css",
     "core/favicon.svg",
     "activities/meeting-day.css",

@@ -4,6 +4,7 @@ access is decided by the _get_* helpers (through ishc.accounts.scope), changes b
 import datetime
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -445,7 +446,13 @@ def service_worker(request):
     response = render(
         request,
         "activities/sw.js",
-        {"version": offline.version(), "shell": json.dumps(offline.shell_urls())},
+        {
+            "version": offline.version(),
+            "shell": json.dumps(offline.shell_urls()),
+            "static_prefix": settings.STATIC_URL
+            if settings.STATIC_URL.startswith("/")
+            else "/" + settings.STATIC_URL,
+        },
         content_type="application/javascript",
     )
     response["Cache-Control"] = "no-cache"

@@ -25,7 +25,7 @@ from ishc.accounts.scope import scope_name, scope_of, visible, visible_or_404
 from ishc.clubs.models import Club, Member, Membership
 from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
-from ishc.core.text import UNCONFIRMED_COMMUNE
+from ishc.core.text import UNCONFIRMED_COMMUNE, by_vietnamese_name
 from ishc.indicators.cache import Results
 
 from . import forms, ledger, services
@@ -534,7 +534,7 @@ def collect(request, pk, year, month):
                 _("The collection sheet of %(m)s has already been submitted.")
                 % {"m": f"{month:%m/%Y}"},
             )
-        entries = sheet.entries.select_related("member", "fund").order_by("member__full_name")
+        entries = sheet.entries.select_related("member", "fund")
         return render(
             request,
             "finance/collect_done.html",
@@ -542,7 +542,9 @@ def collect(request, pk, year, month):
                 "club": club,
                 "sheet": sheet,
                 "month": month,
-                "entries": entries,
+                "entries": by_vietnamese_name(
+                    entries.order_by("pk"), name=lambda e: e.member.full_name if e.member else ""
+                ),
                 "total": entries.aggregate(s=Sum("amount"))["s"] or 0,
                 "breadcrumbs": crumbs,
             },
@@ -551,10 +553,11 @@ def collect(request, pk, year, month):
     if request.method == "POST" and not may_record:
         raise PermissionDenied
     meeting_date = _parse_date(request.POST.get("meeting_date"), _default_meeting_date(club, month))
-    members = list(
+    # The register's order (Vietnamese alphabet), not code point order.
+    members = by_vietnamese_name(
         Member.objects.filter(
             pk__in=Membership.objects.on(meeting_date).filter(club=club).values("member_id")
-        ).order_by("full_name")
+        )
     )
     loans = ledger.due_by(
         Loan.objects.filter(club=club, status=LoanStatus.ACTIVE, member__in=members),

@@ -281,3 +281,47 @@ def test_it_serves_the_flow_the_worker_and_the_manifest(club):
         .status_code
         == 404
     )
+
+
+def test_it_answers_in_vietnamese_by_default(club, settings):
+    settings.LANGUAGE_CODE = "vi"  # the site's default; this app's tests read English otherwise
+    c = Client()
+    c.force_login(club.club)
+    r = c.post(
+        sync_url(club.A),
+        {"date": TODAY.isoformat(), "lines": [line("bp", "300/20", club.m2)]},
+        content_type="application/json",
+    )
+    assert "không thể đúng" in r.json()["answers"][0]["message"]
+
+
+def test_it_builds_the_roster_in_a_fixed_number_of_queries(club, django_assert_max_num_queries):
+    c = phone(club.club)
+    send(c, club.A, [line("bp", "130/85", club.m1), line("fee", "5000", club.m2)])
+    # About 25, a dozen of them session, scope and the API's rate counter.
+    with django_assert_max_num_queries(30):
+        c.get(roster_url(club.A))
+    for i in range(12):
+        m = member(club.A, f"Thành viên {i}")
+        active_loan(club.central, club.A, m, 100_000, TODAY - datetime.timedelta(days=40))
+        send(c, club.A, [line("weight", "50", m), line("fee", "5000", m)])
+    with django_assert_max_num_queries(30):  # five times the rows, the same queries
+        data = c.get(roster_url(club.A)).json()
+    assert len(data["members"]) == 15 and sum(m["fee"] for m in data["members"]) == 13 * 5000
+
+
+def test_it_lists_the_collection_sheet_in_register_order(club):
+    c = phone(club.club)
+    page = c.get(reverse("finance:collect", args=[club.A.pk, TODAY.year, TODAY.month]))
+    names = [r["member"].full_name for r in page.context["rows"]]
+    assert names == ["Đặng Thị Lý", "Hà Thị Mai", "Hoàng Văn Nam"]
+
+
+def test_it_lists_the_members_of_a_late_meetings_date_in_the_old_form(club):
+    member(club.A, "Lê Văn Mới", joined=TODAY)
+    c = phone(club.club)
+    url = reverse("activities:meeting_new", args=[club.A.pk])
+    late = (TODAY - datetime.timedelta(days=20)).isoformat()
+    names = [r["member"].full_name for r in c.get(url, {"held_on": late}).context["rows"]]
+    assert names == ["Đặng Thị Lý", "Hà Thị Mai", "Hoàng Văn Nam"]
+    assert "Lê Văn Mới" in [r["member"].full_name for r in c.get(url).context["rows"]]

@@ -474,6 +474,8 @@
     if (!navigator.onLine) text += ` · ${T.offline}`;
     box.textContent = text;
     box.className = `md-state ${cls}`;
+    box.setAttribute("role", attention ? "button" : "status");
+    box.tabIndex = attention ? 0 : -1;
     box.dataset.waiting = waiting;
     box.dataset.attention = attention;
   }
@@ -614,6 +616,16 @@
     health.querySelector(".md-row-found .md-bp")?.focus();
   });
 
+  // The state line stays at the top of the screen: tapping it while something needs attention
+  // goes to the next such row, wherever it is in the list.
+  let nextProblem = 0;
+  document.getElementById("md-state").addEventListener("click", () => {
+    const rows = [...root.querySelectorAll(".md-row-bad, .md-row-conflict")];
+    if (!rows.length) return;
+    const target = rows[nextProblem++ % rows.length];
+    target.scrollIntoView({ block: "center" });
+    target.querySelector("input, button")?.focus({ preventScroll: true });
+  });
   window.addEventListener("online", syncAll);
   window.addEventListener("offline", showState);
   setInterval(syncAll, 20000);

@@ -24,8 +24,22 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (SHELL.includes(url.pathname)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  if (url.pathname.startsWith("{{ static_prefix }}")) {
+    // Static files carry their version in the cache name: the kept copy first; a file the shell
+    // list does not name (a script another page added) is kept the first time it is fetched.
+    event.respondWith(
+      caches.match(request, { ignoreSearch: true }).then(
+        (hit) =>
+          hit ||
+          fetch(request).then((response) => {
+            if (response.ok) {
+              const copy = response.clone();
+              caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
+            }
+            return response;
+          }),
+      ),
+    );
     return;
   }
   if (!KEPT.some((re) => re.test(url.pathname))) return;
