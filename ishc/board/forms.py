@@ -6,6 +6,7 @@ from ishc.accounts.models import Role, User
 from ishc.accounts.scope import scope_of, visible
 from ishc.clubs.models import Club
 from ishc.core.forms import MoneyField
+from ishc.core.uploads import check_document
 from ishc.geo.models import Unit
 from ishc.geo.widgets import CommuneField
 
@@ -20,7 +21,6 @@ from .models import (
     Task,
     TaskStatus,
 )
-from .uploads import check_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -69,7 +69,7 @@ class UploadField(forms.FileField):
     def clean(self, data, initial=None):
         data = super().clean(data, initial)
         if data:
-            check_upload(data)
+            check_document(data)
         return data
 
 

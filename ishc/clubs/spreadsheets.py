@@ -11,47 +11,41 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ishc.accounts.scope import editable
+from ishc.core import xlsx
 from ishc.geo.models import EthnicGroup, Unit
 
 from . import importer
 from .composition import card
 from .models import Club, Membership
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 
 
 def response(workbook: Workbook, filename: str) -> HttpResponse:
     buffer = io.BytesIO()
     workbook.save(buffer)
-    resp = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    resp = HttpResponse(buffer.getvalue(), content_type=xlsx.XLSX)
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp
 
 
-def _header(ws, labels):
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(ws, value=str(label))
-        cell.font = BOLD
-        cells.append(cell)
-    ws.append(cells)
-
-
-def _filters_sheet(wb: Workbook, form, on: datetime.date) -> None:
+def _filters_sheet(book: xlsx.Book, form, on: datetime.date, title, unit) -> None:
     """A second sheet saying which filters produced the list, so a printed export explains
     itself."""
-    ws = wb.create_sheet(_("Filters"))
-    _header(ws, [_("Filter"), _("Value")])
-    ws.append([_("Date"), on.strftime("%d/%m/%Y")])
-    ws.append([_("Exported at"), timezone.localtime().strftime("%d/%m/%Y %H:%M")])
+    sheet = book.sheet(
+        _("Filters"),
+        [xlsx.Col(_("Filter"), "text", 28), xlsx.Col(_("Value"), "long", 50)],
+        title=title,
+        unit=unit,
+        period=xlsx.period_label(on),
+    )
+    sheet.row([_("Date"), on.strftime("%d/%m/%Y")])
     if not form.is_valid():
         return
     for name, field in form.fields.items():
@@ -60,41 +54,43 @@ def _filters_sheet(wb: Workbook, form, on: datetime.date) -> None:
             continue
         if hasattr(field, "choices") and not hasattr(value, "pk"):
             value = dict(field.choices).get(value, value)
-        ws.append([str(field.label), str(value)])
+        sheet.row([str(field.label), str(value)])
 
 
 def _yes(value: bool) -> str:
     return _("yes") if value else ""
 
 
-def export_clubs(form, qs, on: datetime.date) -> HttpResponse:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Clubs"))
-    _header(
-        ws,
+def export_clubs(form, qs, on: datetime.date, unit: str) -> HttpResponse:
+    book = xlsx.Book()
+    title = _("Clubs")
+    sheet = book.sheet(
+        title,
         [
-            _("Club code"),
-            _("Name"),
-            _("Village / neighbourhood"),
-            _("Commune (2025)"),
-            _("Province (2025)"),
-            _("Commune as registered"),
-            _("Programme"),
-            _("Status"),
-            _("Launch date"),
-            _("Members"),
-            _("Women"),
-            _("Older persons"),
-            _("Aged 55+"),
-            _("Younger members"),
-            _("In difficult circumstances"),
-            _("Ethnic minorities"),
-            _("Outside a band"),
+            xlsx.Col(_("Club code"), "code"),
+            xlsx.Col(_("Name"), "name"),
+            xlsx.Col(_("Village / neighbourhood"), "text"),
+            xlsx.Col(_("Commune (2025)"), "text"),
+            xlsx.Col(_("Province (2025)"), "text"),
+            xlsx.Col(_("Commune as registered"), "text"),
+            xlsx.Col(_("Programme"), "text", 14),
+            xlsx.Col(_("Status"), "text", 14),
+            xlsx.Col(_("Launch date"), "date"),
+            xlsx.Col(_("Members"), "int"),
+            xlsx.Col(_("Women"), "int"),
+            xlsx.Col(_("Older persons"), "int"),
+            xlsx.Col(_("Aged 55+"), "int"),
+            xlsx.Col(_("Younger members"), "int"),
+            xlsx.Col(_("In difficult circumstances"), "int", 12),
+            xlsx.Col(_("Ethnic minorities"), "int", 12),
+            xlsx.Col(_("Outside a band"), "long", 30),
         ],
+        unit=unit,
+        period=xlsx.period_label(on),
     )
     for club in qs.iterator(chunk_size=2000):
         lines = card(club.__dict__)
-        ws.append(
+        sheet.row(
             [
                 club.code,
                 club.name,
@@ -115,8 +111,8 @@ def export_clubs(form, qs, on: datetime.date) -> HttpResponse:
                 ", ".join(line.label for line in lines if line.status not in ("", "ok")),
             ]
         )
-    _filters_sheet(wb, form, on)
-    return response(wb, f"clubs-{on:%Y%m%d}.xlsx")
+    _filters_sheet(book, form, on, title, unit)
+    return book.response(xlsx.filename("Danh sach CLB", on.strftime("%Y%m%d")))
 
 
 def _labels(options: dict[str, str]) -> dict[str, str]:
@@ -133,18 +129,43 @@ def _yes_no(value: bool) -> str:
     return importer.YES_NO[0] if value else importer.YES_NO[1]
 
 
-def export_members(form, qs, on: datetime.date) -> HttpResponse:
+def _member_kind(column) -> str:
+    if column.parse is importer.parse_date:
+        return "date"
+    return "year" if column.key == "birth_year" else "text"
+
+
+def export_members(form, qs, on: datetime.date, unit: str) -> HttpResponse:
     """The member list as an import file: the template's sheet name, headers and values (its
     Vietnamese dropdown labels, whatever the reader's language), the member code that lets an
     edited copy update the same people, then columns to read only, marked so, which the
     importer skips. Export → edit → import updates in place."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(importer.SHEETS["members"])
-    read_only = [_("Club"), _("Age"), _("Current member")]
-    _header(
-        ws,
-        [c.header for c in importer.MEMBER_COLUMNS]
-        + [f"{label} {importer.READ_ONLY}" for label in read_only],
+    book = xlsx.Book()
+    title = _("Member list")
+    sheet = book.sheet(
+        importer.SHEETS["members"],
+        [
+            xlsx.Col(
+                c.header,
+                "date"
+                if c.parse is importer.parse_date
+                else "year"
+                if c.key == "birth_year"
+                else "text",
+                c.width,
+            )
+            for c in importer.MEMBER_COLUMNS
+        ]
+        + [
+            xlsx.Col(f"{_('Club')} {importer.READ_ONLY}", "name"),
+            xlsx.Col(f"{_('Age')} {importer.READ_ONLY}", "int"),
+            xlsx.Col(f"{_('Current member')} {importer.READ_ONLY}", "text", 14),
+        ],
+        title=title,
+        unit=unit,
+        period=xlsx.period_label(on),
+        # The sheet is an import file: headers on row 1, as the template has them.
+        heading=False,
     )
     # The joining date of the member's latest period in their club (the current one, or the
     # last one for someone who left), from the member's own index.
@@ -172,12 +193,12 @@ def export_members(form, qs, on: datetime.date) -> HttpResponse:
             "group": m.group.name if m.group else "",
             "joined_on": m.joined_on,
         }
-        ws.append(
+        sheet.row(
             [values[c.key] for c in importer.MEMBER_COLUMNS]
             + [m.club.name, m.age_on(on), _yes(m.current)]
         )
-    _filters_sheet(wb, form, on)
-    return response(wb, f"members-{on:%Y%m%d}.xlsx")
+    _filters_sheet(book, form, on, title, unit)
+    return book.response(xlsx.filename("Danh sach thanh vien", on.strftime("%Y%m%d")))
 
 
 # Import templates

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from ishc.accounts.models import Role
+from ishc.accounts.permissions import require
 from ishc.audit.services import record, snapshot
 from ishc.board.models import Contribution, ContributionKind
 from ishc.clubs.models import Club, Member, Membership
@@ -54,9 +54,6 @@ from .models import (
     WriteOffStatus,
 )
 from .schedule import METHODS, build_schedule
-
-# Roles that may decide a write-off (the checker); a club board member may only ask for one.
-WRITE_OFF_CHECKERS = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE, Role.COMMUNE}
 
 
 def _d(day: datetime.date) -> str:
@@ -223,6 +220,7 @@ def record_entry(
     contribution: Contribution | None = None,
 ) -> Entry:
     """Capital received, other income or an expense, in one of the club's funds."""
+    require(user, "finance.record", club)
     amount = check_amount(amount)
     check_date(club, date)
     if fund_kind not in FundKind.values:
@@ -294,6 +292,7 @@ def transfer(
     user, club: Club, *, from_fund: str, amount, date: datetime.date, voucher="", note=""
 ) -> tuple[Entry, Entry]:
     """Move cash between the club's two funds: an entry out of one and an entry into the other."""
+    require(user, "finance.record", club)
     amount = check_amount(amount)
     check_date(club, date)
     to_fund = FundKind.ACTIVITY if from_fund == FundKind.IGF else FundKind.IGF
@@ -312,6 +311,7 @@ def reverse_entry(user, entry: Entry, *, date: datetime.date, reason: str) -> En
     stays in the books, and both show there. Entries of a collection sheet are reversed the same
     way (the reversal joins the sheet); a write-off is reversed by the two-person rule
     (request_write_off_reversal), a transfer by a transfer back."""
+    require(user, "finance.record", entry)
     if entry.kind == EntryKind.WRITE_OFF:
         raise ValidationError(
             _(
@@ -407,6 +407,7 @@ def correct_entry(user, entry: Entry, *, amount, date: datetime.date, reason: st
     interest and principal entries, on the same sheet): both are reversed and the right amount
     is paid again along the schedule. For any other entry the right amount replaces the wrong
     one with the same kind, category and counterpart. Returns the entries written."""
+    require(user, "finance.record", entry)
     amount = check_amount(amount)
     reason = (reason or "").strip()
     if not reason:
@@ -522,6 +523,7 @@ def apply_loan(
     method: str | None = None,
 ) -> Loan:
     """A member's application. Term, rate and method default to the club's regulations."""
+    require(user, "finance.record", club)
     amount = check_amount(amount)
     check_date(club, applied_on, "applied_on")
     months = months or club.loan_max_months
@@ -572,6 +574,7 @@ def _locked_loan(loan: Loan) -> Loan:
 
 
 def approve_loan(user, loan: Loan, *, on: datetime.date, meeting: str) -> Loan:
+    require(user, "finance.record", loan)
     with transaction.atomic():
         loan = _locked_loan(loan)
         if loan.status != LoanStatus.APPLIED:
@@ -591,6 +594,7 @@ def approve_loan(user, loan: Loan, *, on: datetime.date, meeting: str) -> Loan:
 
 
 def reject_loan(user, loan: Loan, *, reason: str) -> Loan:
+    require(user, "finance.record", loan)
     with transaction.atomic():
         loan = _locked_loan(loan)
         if loan.status not in (LoanStatus.APPLIED, LoanStatus.APPROVED):
@@ -656,6 +660,7 @@ def disburse(user, loan: Loan, *, on: datetime.date, voucher: str = "") -> Entry
     """Pay the loan out of the Income Generation Fund and fix its schedule. Refused when the fund
     does not hold the cash — checked under the fund's row lock, so that two disbursements at the
     same moment cannot both spend the same money."""
+    require(user, "finance.record", loan)
     with transaction.atomic():
         loan = _locked_loan(loan)
         if loan.status != LoanStatus.APPROVED:
@@ -717,6 +722,8 @@ def repay(
     order, instalments not yet due included (ledger.allocate). Partial and early repayments are
     fine; more than the payoff (all outstanding principal and the interest the club's early-
     payoff rule asks for) is refused; exactly the payoff closes the loan."""
+    if sheet is None:  # a collection sheet asserted it once for all its lines
+        require(user, "finance.record", loan)
     amount = check_amount(amount)
     with transaction.atomic():
         loan = _locked_loan(loan)
@@ -796,6 +803,7 @@ def repay(
 def reschedule(user, loan: Loan, *, on: datetime.date, months: int, reason: str) -> Loan:
     """Spread the outstanding principal over a new term from `on`. Interest already due stays
     due; instalments already paid stay as they were (carried as line 0 of the new version)."""
+    require(user, "finance.record", loan)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the loan is rescheduled.")})
     if not isinstance(months, int) or not 1 <= months <= 120:
@@ -842,6 +850,7 @@ def reschedule(user, loan: Loan, *, on: datetime.date, months: int, reason: str)
 
 def request_write_off(user, loan: Loan, *, on: datetime.date, reason: str) -> WriteOff:
     """The maker's half: ask for the outstanding principal to be written off."""
+    require(user, "finance.record", loan)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the loan should be written off.")})
     with transaction.atomic():
@@ -870,6 +879,7 @@ def request_write_off_reversal(
     """The maker's half of undoing a write-off (a loan written off by mistake, or a borrower who
     pays after all): the same two-person rule as the write-off itself. On approval the write-off
     entry is reversed and the loan is being repaid again."""
+    require(user, "finance.record", loan)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the write-off should be reversed.")})
     on = on or timezone.localdate()
@@ -910,10 +920,7 @@ def _undo_write_off(user, loan: Loan, wo: WriteOff) -> None:
 def decide_write_off(user, wo: WriteOff, *, approve: bool, note: str = "") -> WriteOff:
     """The checker's half: a commune, province or central officer other than the maker. An
     approval posts the write-off entry (no cash moves; the outstanding principal goes to 0)."""
-    if user.role not in WRITE_OFF_CHECKERS:
-        raise ValidationError(
-            _("Only a commune, province or central officer can decide a write-off.")
-        )
+    require(user, "finance.approve_write_off", wo)
     with transaction.atomic():
         loan = _locked_loan(wo.loan)
         wo = WriteOff.objects.select_for_update().get(pk=wo.pk)
@@ -983,6 +990,7 @@ def submit_collection(
     """Record a whole meeting in one transaction: every repayment (interest first, then
     principal) and every member fee (into the Activity Fund). If any line is refused, nothing is
     written; the error names the member."""
+    require(user, "finance.record", club)
     month = month.replace(day=1)
     check_date(club, meeting_date, "meeting_date")
     if (meeting_date.year, meeting_date.month) != (month.year, month.month):

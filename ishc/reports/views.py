@@ -15,9 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.models import Role
-from ishc.accounts.scope import editable, editable_or_404, scope_of, visible, visible_or_404
+from ishc.accounts.permissions import can
+from ishc.accounts.scope import (
+    editable,
+    editable_or_404,
+    scope_name,
+    scope_of,
+    visible,
+    visible_or_404,
+)
 from ishc.clubs.models import Club, ClubStatus
+from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
 from ishc.core.text import UNCONFIRMED_COMMUNE
@@ -25,7 +33,6 @@ from ishc.geo.models import Level, Unit
 
 from . import aggregate, inbox, rubric, services
 from .derived import FLOWS, LABELS, MONEY, STOCKS, attendance_share, derive
-from .export import xlsx_response
 from .figures import late_clubs, reporting_figures
 from .forms import NarrativeForm, NewReportForm, OverrideForm
 from .models import CommuneSetting, MonthlyReport, RubricResult, Status, due_date
@@ -100,7 +107,7 @@ def index(request):
             "statuses": dict(Status.choices),
             "prev": (month - datetime.timedelta(days=1)).replace(day=1),
             "next": (month + datetime.timedelta(days=32)).replace(day=1),
-            "is_province": request.user.role in (Role.PROVINCE, Role.CENTRAL, Role.ADMIN),
+            "is_province": can(request.user, "reports.commune_setting"),
         },
     )
 
@@ -270,22 +277,33 @@ def late(request):
     )
     if request.GET.get("format") == "xlsx":
         statuses = dict(Status.choices)
-        return xlsx_response(
-            f"late-clubs-{month:%Y-%m}.xlsx",
+        book = xlsx.Book()
+        book.sheet(
             _("Late clubs"),
-            [_("Club code"), _("Club"), _("Commune"), _("Province"), _("Status"), _("Sent on")],
             [
-                [
-                    c.code,
-                    c.name,
-                    str(c.commune or ""),
-                    str(c.province),
-                    str(statuses.get(c.report_status, _("No report"))),
-                    c.first_submitted_on,
-                ]
-                for c in clubs
+                xlsx.Col(_("Club code"), "code"),
+                xlsx.Col(_("Club"), "name"),
+                xlsx.Col(_("Commune"), "name", 22),
+                xlsx.Col(_("Province"), "name", 22),
+                xlsx.Col(_("Status"), "text", 16),
+                xlsx.Col(_("Sent on"), "date"),
             ],
+            title=_("Clubs late with their report for %(month)s") % {"month": f"{month:%m/%Y}"},
+            unit=scope_name(request.user),
+            period=_("Month %(month)s, due %(due)s")
+            % {"month": f"{month:%m/%Y}", "due": f"{due_date(month):%d/%m/%Y}"},
+        ).rows(
+            [
+                c.code,
+                c.name,
+                str(c.commune or ""),
+                str(c.province),
+                str(statuses.get(c.report_status, _("No report"))),
+                c.first_submitted_on,
+            ]
+            for c in clubs
         )
+        return book.response(xlsx.filename("CLB nop bao cao muon", f"{month:%Y-%m}"))
     return render(
         request,
         "reports/late.html",
@@ -303,7 +321,7 @@ def late(request):
 @scoped
 def communes(request):
     """Province officers mark the communes whose association is not re-established yet."""
-    if request.user.role not in (Role.PROVINCE, Role.CENTRAL, Role.ADMIN):
+    if not can(request.user, "reports.commune_setting"):
         raise Http404
     units = editable(request.user, Unit.objects.current().filter(level=Level.COMMUNE))
     if request.method == "POST":
@@ -419,7 +437,7 @@ def rubric_view(request):
     clubs = visible(request.user, Club.objects.filter(status=ClubStatus.ACTIVE))
     if request.method == "POST":
         editable_clubs = editable(request.user, clubs)
-        if request.user.role in (Role.CLUB,) or not editable_clubs.exists():
+        if not can(request.user, "reports.rubric") or not editable_clubs.exists():
             raise Http404
         n = rubric.compute(request.user, editable_clubs, year)
         messages.success(request, _("Rubric computed for %(n)s clubs.") % {"n": n})
@@ -439,7 +457,7 @@ def rubric_view(request):
             "year": year,
             "rows": rows,
             "page": page,
-            "can_compute": request.user.role != Role.CLUB
+            "can_compute": can(request.user, "reports.rubric")
             and editable(request.user, clubs).exists(),
             "breadcrumbs": _crumbs((_("Rubric"), None)),
         },
@@ -450,11 +468,7 @@ def rubric_view(request):
 def rubric_club(request, club_id: int, year: int):
     club = _get_club_for_user(request, club_id)
     result = RubricResult.objects.filter(club=club, year=year).first()
-    may_override = (
-        result is not None
-        and request.user.role in (Role.COMMUNE, Role.PROVINCE, Role.CENTRAL, Role.ADMIN)
-        and editable(request.user, Club.objects.filter(pk=club.pk)).exists()
-    )
+    may_override = result is not None and can(request.user, "reports.rubric", club)
     form = OverrideForm(request.POST or None) if may_override else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

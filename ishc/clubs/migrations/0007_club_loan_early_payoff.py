@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clubs', '0004_member_code_and_current_index'),
+        ('clubs', '0006_loan_rules_and_birth_ranges'),
     ]
 
     operations = [
