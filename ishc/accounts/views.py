@@ -2,8 +2,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from ishc.core.once import remember_as
 
 from . import services
 from .decorators import scoped
@@ -48,9 +51,11 @@ def person_add(request):
         user, password = services.create_person(
             request.user, unit=data["unit"], club=data["club"], **fields
         )
-        return render(
+        page = render(
             request, "accounts/person_password.html", {"person": user, "password": password}
         )
+        # The password is shown once: a repeated submit lands on the list, not a new account.
+        return remember_as(page, reverse("people"))
     return render(request, "accounts/person_form.html", {"form": form})
 
 

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ishc.core.forms import MoneyField
+
 from .models import ActivityRecord, CareReason, HelpType, Kind, Outcome
 from .services import ReadingInput
 
@@ -67,6 +69,9 @@ KIND_FIELDS = {
 
 
 class ActivityForm(forms.ModelForm):
+    # Text read as people write money ("300.000" is 300,000 ₫), never a number input.
+    value_vnd = MoneyField(label=gettext_lazy("Value (VND)"), required=False, allow_zero=True)
+
     class Meta:
         model = ActivityRecord
         fields = [
@@ -101,6 +106,9 @@ class ActivityForm(forms.ModelForm):
             self.fields["outcome"].choices = Outcome.choices
         if kind == Kind.FUNDRAISING:
             self.fields["value_vnd"].label = gettext_lazy("Amount raised (VND)")
+
+    def clean_value_vnd(self):
+        return self.cleaned_data.get("value_vnd") or 0
 
 
 class VolunteerForm(forms.Form):

@@ -1,13 +1,11 @@
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ishc.accounts.models import Role, User
 from ishc.accounts.scope import scope_of, visible
 from ishc.clubs.models import Club
+from ishc.core.forms import MoneyField
 from ishc.core.uploads import check_document
 from ishc.geo.models import Unit
 from ishc.geo.widgets import CommuneField
@@ -27,29 +25,8 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class VNDField(forms.CharField):
-    """Whole dong. People type "1.500.000" or "1,500,000" or "1500000"; a fraction or a minus
-    sign is refused rather than silently rounded."""
-
-    _GROUPED = re.compile(r"\d{1,3}(?:[.,\s]\d{3})+")
-
-    def to_python(self, value):
-        value = (super().to_python(value) or "").strip().replace("₫", "").strip()
-        if value in self.empty_values:
-            return None
-        if value.startswith("-"):
-            raise ValidationError(_("The value cannot be negative."), code="negative")
-        if self._GROUPED.fullmatch(value):
-            value = re.sub(r"[.,\s]", "", value)
-        if not value.isdigit():
-            raise ValidationError(
-                _("Enter a whole number of dong, without decimals (e.g. 1.500.000)."),
-                code="fraction",
-            )
-        amount = int(value)
-        if amount <= 0:
-            raise ValidationError(_("The value must be more than zero."), code="zero")
-        return amount
+class VNDField(MoneyField):
+    """Whole dong, read as everywhere else (ishc.core.forms.parse_money)."""
 
 
 class PlaceMixin(forms.Form):
@@ -206,10 +183,7 @@ class MemberForm(forms.ModelForm):
 
 
 class ContributionForm(PlaceMixin, forms.ModelForm):
-    amount = VNDField(
-        label=_("Value (VND)"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 30}),
-    )
+    amount = VNDField(label=_("Value (VND)"))
     club_code = forms.CharField(
         label=_("or club code"),
         max_length=20,

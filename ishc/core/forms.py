@@ -63,7 +63,7 @@ class MoneyInput(forms.TextInput):
         )
 
 
-class MoneyField(forms.CharField):
+class MoneyField(forms.Field):
     """Whole dong from what people type (see parse_money); cleans to an int, or None when empty
     and not required. `allow_zero` for amounts that may be nothing (the value of a visit)."""
 
@@ -71,15 +71,18 @@ class MoneyField(forms.CharField):
 
     def __init__(self, *, allow_zero: bool = False, **kwargs):
         self.allow_zero = allow_zero
-        kwargs.setdefault("max_length", 30)
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
-        # An int from the model is shown as typed back (plain digits); text stays as typed.
-        return value
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "30"}
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = "" if value is None else str(value).strip()
         if value in self.empty_values:
             return None
+        if len(value) > 30:
+            raise ValidationError(
+                _("Enter a whole number of dong, without decimals (e.g. 1.500.000)."),
+                code="fraction",
+            )
         return parse_money(value, allow_zero=self.allow_zero)

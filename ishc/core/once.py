@@ -114,9 +114,18 @@ def key_of(request) -> str | None:
     return None
 
 
+def remember_as(response: HttpResponse, location: str) -> HttpResponse:
+    """For a success shown as a page, not a redirect (a temporary password shown once): a
+    repeat of the request is sent to `location` instead of showing the page again."""
+    response.once_location = location
+    return response
+
+
 def _result_of(response: HttpResponse) -> Result:
-    location = response.headers.get("HX-Redirect") or (
-        response.headers.get("Location", "") if 300 <= response.status_code < 400 else ""
+    location = (
+        getattr(response, "once_location", "")
+        or response.headers.get("HX-Redirect")
+        or (response.headers.get("Location", "") if 300 <= response.status_code < 400 else "")
     )
     if location:
         return Result(keep=True, status=response.status_code, location=location)

@@ -9,6 +9,8 @@ class FinanceConfig(AppConfig):
     def ready(self):
         from ishc.accounts.navigation import MENU, OFFICERS, MenuItem
 
+        from . import checks  # noqa: F401  (registers the start-up checks of the settings)
+
         MENU.append(MenuItem("finance:index", _("Funds and loans"), "cash-coin"))
         MENU.append(MenuItem("finance:arrears", _("Arrears"), "hourglass-split"))
         MENU.append(

@@ -11,23 +11,9 @@ from django.utils.translation import pgettext_lazy
 from ishc.accounts.scope import visible
 from ishc.board.models import Contribution, ContributionKind
 from ishc.clubs.models import LoanMethod, Member, Membership
-from ishc.core.forms import put_errors
+from ishc.core.forms import MoneyField, put_errors
 
 from .models import CAPITAL_SOURCES, EXPENSE_CATEGORIES, INCOME_CATEGORIES, EntryKind, FundKind
-
-
-class MoneyInput(forms.TextInput):
-    """A large field that brings up the phone's number pad; separators are accepted."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            {
-                "inputmode": "numeric",
-                "autocomplete": "off",
-                "class": "text-end money",
-                **(attrs or {}),
-            }
-        )
 
 
 class DateInput(forms.DateInput):
@@ -38,10 +24,7 @@ class DateInput(forms.DateInput):
 
 
 def money_field(label=None, required=True):
-    # Kept as text: the service decides what a valid amount is and says why one is not.
-    return forms.CharField(
-        label=label or _("Amount (VND)"), widget=MoneyInput(), required=required, max_length=30
-    )
+    return MoneyField(label=label or _("Amount (VND)"), required=required)
 
 
 def date_field(label=None):
@@ -123,6 +106,14 @@ class TransferForm(forms.Form):
 class ReverseForm(forms.Form):
     date = date_field()
     reason = forms.CharField(label=_("Why is the entry reversed?"), max_length=300)
+    amount = MoneyField(
+        label=_("The right amount (VND)"),
+        required=False,
+        help_text=_(
+            "To correct a typo in one step: the amount that should have been recorded. "
+            "Leave empty to reverse the entry only."
+        ),
+    )
 
 
 class LoanForm(forms.Form):

@@ -335,7 +335,7 @@ def _reverse(user, entry: Entry, *, date: datetime.date, reason: str) -> Entry:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the entry is reversed.")})
-    entry = Entry.objects.select_for_update().select_related("club").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("club").get(pk=entry.pk)
     club = entry.club
     check_date(club, date)
     if entry.reverses_id or Entry.objects.filter(reverses=entry).exists():
@@ -563,7 +563,14 @@ def apply_loan(
 
 
 def _locked_loan(loan: Loan) -> Loan:
-    return Loan.objects.select_for_update().select_related("club", "member").get(pk=loan.pk)
+    # Lock the loan's row only (of=self): locking the joined club row too would block every
+    # entry written for the club meanwhile (an entry's key on the club waits for it), and a
+    # transfer holding the funds would then deadlock with this repayment.
+    return (
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("club", "member")
+        .get(pk=loan.pk)
+    )
 
 
 def approve_loan(user, loan: Loan, *, on: datetime.date, meeting: str) -> Loan:

@@ -40,6 +40,7 @@ from .models import (
     WriteOff,
     WriteOffStatus,
 )
+from .schedule import add_months
 
 
 def _club_for_user(request, pk) -> Club:
@@ -221,17 +222,26 @@ def entry_reverse(request, pk):
     club = _club_for_recording(request, entry.club_id)
     form = forms.ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = forms.apply(
-            form,
-            lambda: services.reverse_entry(
-                request.user,
-                entry,
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            ),
-        )
+        d = form.cleaned_data
+        if d["amount"]:
+            # A typo: the wrong line reversed and the right one recorded in one step.
+            done = forms.apply(
+                form,
+                lambda: services.correct_entry(
+                    request.user, entry, amount=d["amount"], date=d["date"], reason=d["reason"]
+                ),
+            )
+            message = _("The entry has been corrected.")
+        else:
+            done = forms.apply(
+                form,
+                lambda: services.reverse_entry(
+                    request.user, entry, date=d["date"], reason=d["reason"]
+                ),
+            )
+            message = _("The entry has been reversed.")
         if done:
-            messages.success(request, _("The entry has been reversed."))
+            messages.success(request, message)
             return redirect("finance:club", club.pk)
     return render(
         request,
@@ -239,7 +249,7 @@ def entry_reverse(request, pk):
         {
             "form": form,
             "club": club,
-            "title": _("Reverse entry #%(n)s") % {"n": entry.pk},
+            "title": _("Reverse or correct entry #%(n)s") % {"n": entry.pk},
             "intro": entry,
             "breadcrumbs": _crumbs(club, (_("Reverse an entry"), None)),
         },
@@ -512,6 +522,16 @@ def _default_meeting_date(club, month):
     return min(month.replace(day=day), max(_today(), month))
 
 
+def _next_meeting(club, meeting_date):
+    """The next monthly meeting after `meeting_date`: the club's meeting day next month (or the
+    same day of the month when the club has none). An instalment falling due before it is
+    collected at this meeting."""
+    nxt = add_months(meeting_date, 1)
+    if club.meeting_day:
+        nxt = nxt.replace(day=min(club.meeting_day, _month_end(nxt).day))
+    return max(nxt, meeting_date + datetime.timedelta(days=1))
+
+
 def _parse_date(text, default):
     try:
         return datetime.date.fromisoformat(text)
@@ -552,7 +572,10 @@ def collect(request, pk, year, month):
     may_record = _may_record(request.user, club)
     if request.method == "POST" and not may_record:
         raise PermissionDenied
-    meeting_date = _parse_date(request.POST.get("meeting_date"), _default_meeting_date(club, month))
+    meeting_date = _parse_date(
+        request.POST.get("meeting_date") or request.GET.get("meeting_date"),
+        _default_meeting_date(club, month),
+    )
     # The register's order (Vietnamese alphabet), not code point order.
     members = by_vietnamese_name(
         Member.objects.filter(
@@ -562,6 +585,7 @@ def collect(request, pk, year, month):
     loans = ledger.due_by(
         Loan.objects.filter(club=club, status=LoanStatus.ACTIVE, member__in=members),
         meeting_date,
+        before=_next_meeting(club, meeting_date),
     )
     by_member: dict[int, list] = {}
     for loan in loans:

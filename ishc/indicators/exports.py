@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ishc.core import xlsx
+from ishc.core.numbers import percent, round_half_up
 
 from . import catalogue
 from .services import COLUMNS
@@ -16,8 +17,12 @@ BOLD = Font(bold=True)
 
 
 def _value(cell: dict, ind) -> float | None:
+    """The number the screen shows (indicators.figval), rounded the same way (half-up, one
+    decimal), so that the workbook and the page never disagree."""
     v = cell["display"]
-    return round(v, 2) if isinstance(v, float) else v
+    if ind is not None and ind.kind == catalogue.RATIO and cell.get("den"):
+        return float(percent(cell.get("num") or 0, cell["den"]))
+    return float(round_half_up(v, 1)) if isinstance(v, float) else v
 
 
 def _ratio_columns(ind) -> list[xlsx.Col]:
@@ -86,10 +91,12 @@ def workbook(ctx: dict, only: str | None = None) -> bytes:
                     c["a"].period.label,
                     c["a"].figure.num if c["a"].figure else None,
                     c["a"].figure.den if c["a"].figure else None,
-                    round(c["a"].figure.display_value, 2)
+                    float(round_half_up(c["a"].figure.display_value, 1))
                     if c["a"].figure and c["a"].figure.display_value is not None
                     else None,
-                    round(c["a"].achieved, 1) if c["a"].achieved is not None else None,
+                    float(round_half_up(c["a"].achieved, 1))
+                    if c["a"].achieved is not None
+                    else None,
                     str(c["a"].status_label),
                 ]
                 for c in ctx["cards"]
@@ -158,7 +165,11 @@ def workbook(ctx: dict, only: str | None = None) -> bytes:
                     xlsx.Col(str(ctx["map"]["ind"].name), "decimal", 30),
                 ],
                 [
-                    [p["code"], p["name"], round(p["value"], 2) if p["value"] is not None else None]
+                    [
+                        p["code"],
+                        p["name"],
+                        float(round_half_up(p["value"], 1)) if p["value"] is not None else None,
+                    ]
                     for p in ctx["map"]["provinces"]
                 ],
             )

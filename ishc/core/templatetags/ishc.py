@@ -16,10 +16,11 @@ def vnd(value) -> str:
 
 @register.filter
 def pct(value, digits: int = 1) -> str:
-    """A ratio in [0, 1] as a percentage; "—" when there is no denominator."""
-    if value is None:
-        return "—"
-    return f"{number_format(float(value) * 100, digits)} %"
+    """A ratio in [0, 1] as a percentage rounded half-up (ishc.core.numbers, the one rounding
+    of screens, exports and print); "—" when there is no denominator."""
+    from ishc.core.numbers import format_percent
+
+    return format_percent(value, None, digits)
 
 
 @register.filter

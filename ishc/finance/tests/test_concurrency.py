@@ -29,7 +29,7 @@ pytestmark = [
 
 def _race(*calls):
     """Run each call in its own thread and connection, released together; return the results
-    (the value, or the ValidationError raised)."""
+    (the value, or the exception raised)."""
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
 
@@ -37,7 +37,7 @@ def _race(*calls):
         try:
             barrier.wait()
             results[i] = call()
-        except ValidationError as error:
+        except Exception as error:  # a deadlock or an integrity error is a result too
             results[i] = error
         finally:
             connection.close()
@@ -99,3 +99,56 @@ def test_it_never_double_posts_a_repayment(fin):
     assert sum(isinstance(r, ValidationError) for r in results) == 1, results
     assert Entry.objects.filter(loan=loan, kind=EntryKind.PRINCIPAL).count() == 1
     assert ledger.loan_state(loan, D(2025, 2, 2)).outstanding == 0
+
+
+def test_it_never_deadlocks_transfers_against_repayments(fin):
+    """Issue 15: 10 transfers and 10 repayments at once used to end in "deadlock detected"
+    (a transfer locked the loan fund then the activity fund, a repayment the other way round)."""
+    w = fin.w
+    capital(w.club, w.A, 50_000_000)
+    capital(w.club, w.A, 50_000_000, fund="activity")
+    loans = [
+        active_loan(w.club, w.A, m, 1_200_000, D(2025, 1, 2), rate="12", method="flat")
+        for m in (fin.a1, fin.a2)
+    ]
+    calls = []
+    for i in range(10):
+        calls.append(
+            lambda i=i: services.transfer(
+                w.club,
+                w.A,
+                from_fund="igf" if i % 2 else "activity",
+                amount=1_000,
+                date=D(2025, 2, 2),
+            )
+        )
+        calls.append(
+            lambda i=i: services.repay(w.club, loans[i % 2], amount=10_000, on=D(2025, 2, 2))
+        )
+    results = _race(*calls)
+    assert all(r is not None and not isinstance(r, Exception) for r in results), results
+    assert Entry.objects.filter(kind=EntryKind.TRANSFER_OUT).count() == 10
+
+
+def test_it_answers_two_simultaneous_reversals_with_one_refusal(fin):
+    w = fin.w
+    capital(w.club, w.A, 5_000_000, fund="activity")
+    expense = services.record_entry(
+        w.club,
+        w.A,
+        fund_kind="activity",
+        kind="expense",
+        amount=200_000,
+        date=D(2025, 3, 2),
+        category="health",
+    )
+    results = _race(
+        *[
+            lambda: services.reverse_entry(w.club, expense, date=D(2025, 3, 3), reason="Nhầm")
+            for _ in range(2)
+        ]
+    )
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 1, results
+    assert [type(r) for r in results if r not in refused] == [Entry]
+    assert Entry.objects.filter(reverses=expense).count() == 1

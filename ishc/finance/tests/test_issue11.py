@@ -151,7 +151,7 @@ def test_it_shows_an_instalment_due_before_the_next_meeting_on_the_sheet(fin, cl
     page = client.get(
         f"/finance/club/{w.A.pk}/collect/2025/2/", {"meeting_date": "2025-02-07"}
     ).content.decode()
-    assert f'name="pay_{loan.pk}"' in page
+    assert f'name="pay_{loan.pk}"' in page and "530,000 ₫" in page
     rows = ledger.due_by(type(loan).objects.filter(pk=loan.pk), D(2025, 2, 7), before=D(2025, 3, 7))
     assert rows[0].scheduled_total - rows[0].paid_total == 530_000
 

@@ -67,6 +67,17 @@ steps = st.lists(
     start=0,
     length=300,
 )
+# Paid in full on the due date, reversed ten days later: never on time.
+@example(
+    ops=[
+        ("loan", True, 1_200_000, 3, "flat"),
+        ("repay_on_due", 0, 0),
+        ("wait", 10),
+        ("reverse", 0),
+    ],
+    start=0,
+    length=300,
+)
 def test_it_counts_instalments_on_time_as_defined(fin, ops, start, length):
     with transaction.atomic():
         _play(fin, ops)
@@ -149,6 +160,7 @@ def _expected(loans, start, end, key):
     counts = {}
     for loan in loans:
         entries = list(Entry.objects.filter(loan=loan))
+        reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
         lines = Instalment.objects.filter(
             loan=loan,
             version=loan.schedule_version,
@@ -160,10 +172,14 @@ def _expected(loans, start, end, key):
             before = sum(e.principal for e in entries if e.date < line.due_date)
             if before <= 0:
                 continue
+            # Net of reversals: a payment reversed later, and the reversal itself, never count.
             paid = sum(
                 e.amount
                 for e in entries
-                if e.kind in (EntryKind.PRINCIPAL, EntryKind.INTEREST) and e.date <= line.due_date
+                if e.kind in (EntryKind.PRINCIPAL, EntryKind.INTEREST)
+                and e.date <= line.due_date
+                and e.reverses_id is None
+                and e.pk not in reversed_ids
             )
             row = counts.setdefault(
                 key(loan), {"instalments_due": 0, "instalments_paid_on_time": 0}

@@ -1,9 +1,17 @@
 from django import template
 from django.utils.formats import number_format
 
+from ishc.core.numbers import format_percent, round_half_up
 from ishc.indicators import catalogue
 
 register = template.Library()
+
+
+def _num_den(cell):
+    """The exact numerator and denominator of a ratio cell (a dict or a Figure)."""
+    if isinstance(cell, dict):
+        return cell.get("num"), cell.get("den")
+    return getattr(cell, "num", None), getattr(cell, "den", None)
 
 
 @register.filter
@@ -18,9 +26,12 @@ def figval(cell, ind) -> str:
     if ind is not None and ind.unit == "VND":
         return f"{number_format(round(v), 0, force_grouping=True)} ₫"
     if kind == catalogue.RATIO:
-        return f"{number_format(v, 1)} %"
+        num, den = _num_den(cell)
+        if den:
+            return format_percent(num or 0, den)
+        return f"{number_format(round_half_up(v, 1), 1)} %"
     if kind == catalogue.AVERAGE:
-        return number_format(v, 1)
+        return number_format(round_half_up(v, 1), 1)
     return number_format(v, 0, force_grouping=True)
 
 
