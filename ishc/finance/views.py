@@ -628,12 +628,9 @@ def collect_current(request, pk):
 # Books -------------------------------------------------------------------------------------------
 
 
-@scoped
-def cash_book(request, pk, fund, year, month):
-    club = _club_for_user(request, pk)
-    if fund not in FundKind.values:
-        raise Http404
-    month = _month_or_404(year, month)
+def cash_book_rows(club, fund: str, month: datetime.date):
+    """(opening balance, the month's entries each with its balance_after, closing balance): the
+    cash book of one fund of a club that the caller reached through the scope."""
     fund_row = Fund.objects.filter(club=club, kind=fund).first()
     opening = ledger.balance(fund_row, month - datetime.timedelta(days=1)) if fund_row else 0
     entries = (
@@ -649,6 +646,16 @@ def cash_book(request, pk, fund, year, month):
         entry.balance_after = running
         rows.append(entry)
     closing = ledger.balance(fund_row, _month_end(month)) if fund_row else 0
+    return opening, rows, closing
+
+
+@scoped
+def cash_book(request, pk, fund, year, month):
+    club = _club_for_user(request, pk)
+    if fund not in FundKind.values:
+        raise Http404
+    month = _month_or_404(year, month)
+    opening, rows, closing = cash_book_rows(club, fund, month)
     title = _("Cash book · %(fund)s · %(m)s") % {
         "fund": FundKind(fund).label,
         "m": f"{month:%m/%Y}",
@@ -763,18 +770,30 @@ def _loan_columns() -> list[xlsx.Col]:
     ]
 
 
-@scoped
-def loan_ledger(request, pk):
-    """All loans of a club with their figures on a date: the paper loan ledger."""
-    club = _club_for_user(request, pk)
-    on = _on(request)
-    loans = _late_rows(
+def ledger_loans(club, on: datetime.date) -> list:
+    """The club's disbursed loans with their figures on `on`, in the order they were lent."""
+    return _late_rows(
         ledger.with_figures(
             Loan.objects.filter(club=club, disbursed_on__isnull=False).select_related("member"),
             on,
         ).order_by("disbursed_on", "pk"),
         on,
     )
+
+
+def ledger_totals(loans) -> dict:
+    return {
+        k: sum(getattr(loan, k) for loan in loans)
+        for k in ("amount", "principal_repaid", "interest_paid", "written_off", "outstanding")
+    }
+
+
+@scoped
+def loan_ledger(request, pk):
+    """All loans of a club with their figures on a date: the paper loan ledger."""
+    club = _club_for_user(request, pk)
+    on = _on(request)
+    loans = ledger_loans(club, on)
     title = _("Loan ledger")
     if request.GET.get("format") == "xlsx":
         book = xlsx.Book()
@@ -782,10 +801,7 @@ def loan_ledger(request, pk):
             _loan_table_rows(loans, on)
         )
         return book.response(xlsx.filename("So cho vay", club.code, f"{on:%Y-%m-%d}"))
-    totals = {
-        k: sum(getattr(loan, k) for loan in loans)
-        for k in ("amount", "principal_repaid", "interest_paid", "written_off", "outstanding")
-    }
+    totals = ledger_totals(loans)
     return render(
         request,
         "finance/loan_ledger.html",
