@@ -680,6 +680,9 @@ def cash_book(request, pk, fund, year, month):
             "next": _month_end(month) + datetime.timedelta(days=1),
             "today": _today(),
             "may_record": _may_record(request.user, club),
+            "print_url": reverse(
+                "finance:print_cash_book", args=[club.pk, fund, month.year, month.month]
+            ),
             "breadcrumbs": _crumbs(club, (title, None)),
         },
     )
@@ -811,6 +814,8 @@ def loan_ledger(request, pk):
             "loans": loans,
             "totals": totals,
             "title": title,
+            "print_url": reverse("finance:print_loan_ledger", args=[club.pk])
+            + f"?on={on:%Y-%m-%d}",
             "breadcrumbs": _crumbs(club, (title, None)),
         },
     )

@@ -30,7 +30,7 @@ def monthly(request, pk: int):
         title=_("Monthly activity report of the club"),
         period=_("Month %(month)s") % {"month": f"{report.month:%m/%Y}"},
         heading=club_heading(club),
-        signatures=[_("Prepared by"), _("Club chair")],
+        signatures=[_("Prepared by"), _("Club chair"), _("Received by the commune association")],
         nation_line=True,
         place=club.commune.name if club.commune else club.province.name,
         # The day the club sent it; blank for a draft, to be filled in by hand.
