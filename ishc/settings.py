@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     # After authentication and messages: a repeated once-only token answers the first result.
     "ishc.core.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ishc.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "ishc.urls"
@@ -130,6 +133,30 @@ if os.getenv("REDIS_URL"):
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def caches_for(redis_url: str) -> dict:
+    """One cache shared by every worker and server (dashboards, the home page's counts, log-in
+    lock-outs): Redis when REDIS_URL is set, else a table in the database. Never Django's
+    per-process memory cache: each worker would recompute the country on its own and keep
+    results the other workers have already replaced."""
+    if redis_url:
+        default = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "ishc"),
+        }
+    else:
+        # Created by `migrate` (ishc.core.apps: createcachetable after every migrate).
+        default = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ishc_cache",
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "ishc"),
+        }
+    return {"default": default}
+
+
+CACHES = caches_for(os.getenv("REDIS_URL", ""))
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -151,6 +178,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_MAX_ADDRESS_FAILURES = envint("LOGIN_MAX_ADDRESS_FAILURES", 30)
 LOGIN_LOCK_MINUTES = envint("LOGIN_LOCK_MINUTES", 15)
+# Password-reset mails within an hour: per mailbox, and different mailboxes per address
+# (ishc.accounts.reset).
+PASSWORD_RESET_MAX_PER_EMAIL = envint("PASSWORD_RESET_MAX_PER_EMAIL", 3)
+PASSWORD_RESET_MAX_PER_ADDRESS = envint("PASSWORD_RESET_MAX_PER_ADDRESS", 10)
 # axes' backend comes first, so that a locked pair is refused before the password is hashed.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -170,8 +201,45 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS=1: the site is served over HTTPS (SECURE_COOKIES=1 is the older name of the same
+# switch). Cookies are then sent over HTTPS only, plain HTTP is redirected, and browsers are told
+# by HSTS to use nothing else for HSTS_SECONDS (a year). Behind a proxy (BEHIND_PROXY=1) the
+# proxy's X-Forwarded-Proto says whether the request came over HTTPS; without BEHIND_PROXY that
+# header is ignored, since any client could send it.
+HTTPS = envbool("HTTPS", os.getenv("SECURE_COOKIES", "0"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading commits the whole domain to HTTPS in every browser for months: the domain's owner
+# decides (HSTS_PRELOAD=1), hence the silenced deploy check below.
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "0")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SILENCED_SYSTEM_CHECKS = [
+    "security.W021",  # HSTS preload: see above
+    # axes' middleware would answer a locked log-in with its own page; our log-in forms show the
+    # lock-out as a form error instead (ishc.accounts.forms), so the middleware is not used.
+    "axes.W002",
+]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, so an injected
+# <script> or on…= attribute never runs. Pages keep no inline script: behaviour lives in static
+# files (core/static/core/ishc.js and each app's). Inline style attributes are allowed: the
+# layout uses a few (chart heights, map legend colours) and htmx adds its indicator style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "ishc@localhost")
@@ -206,6 +274,13 @@ MEDIA_URL = "media/"
 # Uploads (regulations, evidence, Excel files) larger than this are refused with a message.
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+# Archives (Office files, .xlsx imports) are checked member by member in a stream before anything
+# reads them (ishc.core.uploads): all members together may inflate to at most this many MB, and no
+# member beyond its first MB to more than UPLOAD_MAX_RATIO times its compressed size. A 20,000-row
+# import inflates to about 40 MB at a ratio under 20.
+UPLOAD_MAX_INFLATED_MB = envint("UPLOAD_MAX_INFLATED_MB", 200)
+UPLOAD_MAX_RATIO = envint("UPLOAD_MAX_RATIO", 200)
+UPLOAD_MAX_MEMBERS = envint("UPLOAD_MAX_MEMBERS", 2000)
 # Collection sheets and attendance lists post one field per member and column.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 

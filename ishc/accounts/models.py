@@ -103,3 +103,12 @@ class Assignment(models.Model):
     def clean(self):
         if self.unit_id and not self.unit.is_current:
             raise ValidationError(_("Assign 2025 units only."))
+
+
+class ResetRequest(models.Model):
+    """A password reset someone asked for, kept a day to limit the mails: an address that asks
+    for many people's resets, or many resets for one mailbox, is a nuisance or a probe."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    address = models.CharField(max_length=45, db_index=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -160,7 +160,7 @@ def _role(user) -> str:
     return user.role
 
 
-def _agency_ids(user) -> frozenset[int]:
+def agency_ids(user) -> frozenset[int]:
     """Agencies the user sits on the Board for today (one query, cached on the user)."""
     cached = getattr(user, "_board_agencies", None)
     if cached is not None:
@@ -177,11 +177,11 @@ def _agency_ids(user) -> frozenset[int]:
 
 
 def _agency_leads(user, task, supporting_ids=None) -> bool:
-    return task.responsible_id in _agency_ids(user)
+    return task.responsible_id in agency_ids(user)
 
 
 def _agency_leads_or_supports(user, task, supporting_ids=None) -> bool:
-    mine = _agency_ids(user)
+    mine = agency_ids(user)
     if not mine:
         return False
     if task.responsible_id in mine:
@@ -192,7 +192,7 @@ def _agency_leads_or_supports(user, task, supporting_ids=None) -> bool:
 
 
 def _chair(user, meeting, supporting_ids=None) -> bool:
-    return meeting.chair.user_id == user.pk and bool(_agency_ids(user))
+    return meeting.chair.user_id == user.pk and bool(agency_ids(user))
 
 
 # Object rules for the roles that do not hold a capability everywhere in their area: the centre
@@ -229,7 +229,7 @@ def _refusal(user, cap: str, obj=None, **context) -> str | None:
         elif capability.rule and role not in CENTRE:
             # Without an object, a Board member holds the capability only if she sits for an
             # agency at all.
-            if not _agency_ids(user):
+            if not agency_ids(user):
                 return _("Only the agency or the chair concerned may do this.")
         return None
     if obj is not None and not _inside(user, obj):

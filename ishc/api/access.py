@@ -1,22 +1,18 @@
-"""Finding the object a write acts on, through the scope module only.
+"""Finding the object a write acts on, and asking the one capability table whether the caller
+may act on it.
 
-Outside what the caller can see: 404, as on the web (an id reveals nothing). Visible but not
-changeable — a viewer, a Steering Board member, a read-only role — 403, so a partner learns that
-it is the role, not the id, that is wrong.
+Outside what the caller can see: 404, as on the web (an id reveals nothing). Visible but not the
+caller's to change — a viewer, a Steering Board member, a commune officer recording a club's
+money — 403 with the capability table's own sentence.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 
-from ishc.accounts.scope import editable, visible
+from ishc.accounts.permissions import require
+from ishc.accounts.scope import visible_or_404
 
 
-def for_change(user, qs: QuerySet, **lookup) -> Model:
-    found = editable(user, qs).filter(**lookup).first()
-    if found is not None:
-        return found
-    if visible(user, qs).filter(**lookup).exists():
-        raise PermissionDenied(_("Your role may see this but not change it."))
-    raise Http404
+def for_change(user, qs: QuerySet, capability: str, **lookup) -> Model:
+    found = visible_or_404(user, qs, **lookup)
+    require(user, capability, found)
+    return found

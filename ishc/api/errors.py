@@ -163,11 +163,15 @@ def install(api) -> None:
     api.add_exception_handler(PermissionDenied, on_forbidden)
 
 
-def check_form(form) -> dict:
+def check_form(form, names: dict[str, str] | None = None) -> dict:
     """Validate a web form with the API's values and return its cleaned data, or refuse with the
-    form's own messages: the API and the page can never disagree about what is valid."""
+    form's own messages: the API and the page can never disagree about what is valid. `names`
+    turns a form's field name into the API's (the form's "member" is the API's "member_id")."""
     if not form.is_valid():
         raise DjangoValidationError(
-            {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+            {
+                (names or {}).get(field, field): [str(m) for m in messages]
+                for field, messages in form.errors.items()
+            }
         )
     return form.cleaned_data

@@ -40,6 +40,9 @@ def text(max_length: int, min_length: int = 0):
 
 Id = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, Field(None, ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Whole dong. Far above any club's money, far below what a 64-bit column holds.
+Money = Annotated[int, Field(le=10**15)]
 
 
 class PageQuery(Schema):

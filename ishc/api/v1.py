@@ -66,6 +66,7 @@ errors.install(api)
 
 
 def _add_routers() -> None:
+    from ishc.activities.api import router as meeting_day
     from ishc.clubs.api import router as clubs
     from ishc.finance.api import router as finance
     from ishc.geo.api import router as geo
@@ -77,6 +78,7 @@ def _add_routers() -> None:
     api.add_router("/", finance)
     api.add_router("/reports", reports)
     api.add_router("/indicators", indicators)
+    api.add_router("/meeting-day", meeting_day)
 
 
 _add_routers()

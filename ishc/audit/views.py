@@ -2,10 +2,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ishc.accounts.decorators import scoped
+from ishc.accounts.models import Role
 from ishc.accounts.scope import visible
 
 from . import readable
-from .models import AuditEntry
+from .models import AuditEntry, PersonalDataAccess
+
+# Decree 13/2023: the log of who read members' personal data is for those who answer for the
+# data of a whole province or of the country.
+PERSONAL_DATA_READERS = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE}
 
 
 @scoped
@@ -23,5 +28,24 @@ def entries(request):
         e.sentence = readable.sentence(e)
         e.changed = readable.changes(e)
     return render(
-        request, "audit/entries.html", {"page": page, "kind": kind, "kinds": readable.KINDS}
+        request,
+        "audit/entries.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": readable.KINDS,
+            "personal_data": request.user.role in PERSONAL_DATA_READERS,
+        },
     )
+
+
+@scoped
+def personal_data(request):
+    """Who viewed or exported members' personal data in the user's area, newest first."""
+    if request.user.role not in PERSONAL_DATA_READERS:
+        return render(request, "audit/personal_data_forbidden.html", status=403)
+    qs = visible(
+        request.user, PersonalDataAccess.objects.select_related("user", "club", "unit", "member")
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/personal_data.html", {"page": page})

@@ -1,10 +1,10 @@
 """Who may see and change the Board's data. Every board view goes through these helpers.
 
 - The Board's own work (agencies, members, tasks, meetings) is national: every user with a scope
-  reads it. Central officers and administrators change everything; a Board member (role "board")
-  changes the tasks of the agency she sits for, through her BoardMember row, and writes progress
-  notes on the tasks her agency leads or supports; the chair of a meeting records its conclusions
-  and turns them into tasks.
+  reads it. Who changes it is decided in ishc.accounts.permissions (board.admin, board.edit_task,
+  board.note_task, board.run_meeting): central officers and administrators change everything; a
+  Board member changes the tasks of the agency she sits for, writes progress notes on the tasks
+  her agency leads or supports, and as chair of a meeting records its conclusions.
 - Contributions, documents and events are tied to a place and go through ishc.accounts.scope.
 """
 
@@ -13,31 +13,21 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from ishc.accounts.models import Role
+from ishc.accounts import permissions
+from ishc.accounts.permissions import can
 from ishc.accounts.scope import editable, scope_of, visible
 
-from .models import BoardMember, Contribution, Document, Meeting, Task
+from .models import Contribution, Document, Meeting, Task
 
 
 def is_board_admin(user) -> bool:
     """Central officers and administrators run the Board's secretariat."""
-    if not user.is_authenticated or (scope_of(user).empty and not user.is_superuser):
-        return False
-    return user.is_superuser or user.role in (Role.ADMIN, Role.CENTRAL)
+    return can(user, "board.admin")
 
 
 def agency_ids(user) -> frozenset[int]:
     """Agencies the user sits on the Board for today (one query, cached on the user)."""
-    cached = getattr(user, "_board_agencies", None)
-    if cached is not None:
-        return cached
-    ids: frozenset[int] = frozenset()
-    if user.is_authenticated and user.role == Role.BOARD and not scope_of(user).empty:
-        ids = frozenset(
-            BoardMember.objects.current().filter(user=user).values_list("agency_id", flat=True)
-        )
-    user._board_agencies = ids
-    return ids
+    return permissions.agency_ids(user)
 
 
 def national(user, qs: QuerySet) -> QuerySet:
@@ -53,25 +43,16 @@ def national_or_404(user, qs: QuerySet, **lookup):
 
 
 def may_edit_task(user, task: Task) -> bool:
-    return is_board_admin(user) or task.responsible_id in agency_ids(user)
+    return can(user, "board.edit_task", task)
 
 
 def may_note_task(user, task: Task, supporting_ids: set[int] | None = None) -> bool:
-    if may_edit_task(user, task):
-        return True
-    mine = agency_ids(user)
-    if not mine:
-        return False
-    if supporting_ids is None:
-        supporting_ids = {a.pk for a in task.supporting.all()}
-    return bool(mine & supporting_ids)
+    return can(user, "board.note_task", task, supporting_ids=supporting_ids)
 
 
 def may_run_meeting(user, meeting: Meeting) -> bool:
     """Administrators, and the person who chaired the meeting, record and act on conclusions."""
-    return is_board_admin(user) or (
-        user.is_authenticated and meeting.chair.user_id == user.pk and bool(agency_ids(user))
-    )
+    return can(user, "board.run_meeting", meeting)
 
 
 def contributions(user, qs: QuerySet | None = None) -> QuerySet:
@@ -89,8 +70,3 @@ def documents(user, qs: QuerySet | None = None) -> QuerySet:
 
 def editable_documents(user, qs: QuerySet | None = None) -> QuerySet:
     return editable(user, qs if qs is not None else Document.objects.all())
-
-
-def may_enter_national(user) -> bool:
-    scope = scope_of(user)
-    return scope.national and scope.can_enter

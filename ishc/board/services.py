@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ishc.accounts.models import Role
+from ishc.accounts.permissions import require
 from ishc.accounts.scope import editable, scope_of
 from ishc.audit.services import record, snapshot
 from ishc.clubs.models import Club
+from ishc.core.uploads import check_document, clean_name
 from ishc.geo.models import Level, Unit
 
 from .models import (
@@ -33,7 +35,6 @@ from .models import (
     ProgressNote,
     Task,
 )
-from .uploads import check_upload
 
 
 def _check_deadline(deadline: datetime.date, created: datetime.date) -> None:
@@ -67,6 +68,11 @@ def create_task(
 ) -> Task:
     """A new task of the workplan. `created_at` is for recording an earlier year's plan after
     the fact; the deadline may never be before it."""
+    # The chair turns the meeting's conclusions into tasks; every other task is the secretariat's.
+    if conclusion is not None:
+        require(user, "board.run_meeting", conclusion.meeting)
+    else:
+        require(user, "board.admin")
     now = created_at or timezone.now()
     _check_deadline(fields["deadline"], timezone.localdate(now))
     with transaction.atomic():
@@ -78,6 +84,7 @@ def create_task(
 
 
 def update_task(user, task: Task, *, supporting=None, **fields) -> Task:
+    require(user, "board.edit_task", task)
     deadline = fields.get("deadline", task.deadline)
     _check_deadline(deadline, timezone.localdate(task.created_at))
     with transaction.atomic():
@@ -102,6 +109,7 @@ def conclusion_to_task(
     supporting=(),
 ) -> Task:
     """One step from a meeting's conclusion to an assigned task that points back to it."""
+    require(user, "board.run_meeting", conclusion.meeting)
     with transaction.atomic():
         # Lock the conclusion so that two clicks make one task, not two.
         locked = Conclusion.objects.select_for_update().get(pk=conclusion.pk)
@@ -125,20 +133,19 @@ def conclusion_to_task(
 
 
 def _store_version(user, document: Document, upload, note: str = "") -> DocumentVersion:
-    checked = check_upload(upload)
+    checked = check_document(upload)
     number = (document.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    stem = (upload.name or "file").rsplit(".", 1)[0][:120]
     version = DocumentVersion(
         document=document,
         number=number,
-        original_name=f"{stem}.{checked.extension}",
+        original_name=clean_name(upload.name, checked.extension),
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
         note=note,
         uploaded_by=user,
     )
-    # The stored name is ours: nothing the browser sent ends up in a path except a cleaned stem.
+    # The stored name is ours: nothing the browser sent ends up in a path.
     version.file.save(f"{checked.sha256[:16]}.{checked.extension}", upload, save=False)
     version.save()
     return version
@@ -151,6 +158,7 @@ def _level_of(unit: Unit | None) -> str:
 
 
 def _check_unit_in_scope(user, unit: Unit | None, what: str) -> None:
+    require(user, "board.record")
     scope = scope_of(user)
     if unit is None:
         if not (scope.national and scope.can_enter):
@@ -167,7 +175,7 @@ def _check_unit_in_scope(user, unit: Unit | None, what: str) -> None:
 
 def create_document(user, *, upload, unit: Unit | None = None, note: str = "", **fields):
     _check_unit_in_scope(user, unit, _("document"))
-    check_upload(upload)  # before anything is written
+    check_document(upload)  # before anything is written
     with transaction.atomic():
         document = Document(unit=unit, level=_level_of(unit), created_by=user, **fields)
         document.save()
@@ -184,7 +192,8 @@ def create_document(user, *, upload, unit: Unit | None = None, note: str = "", *
 
 
 def add_version(user, document: Document, *, upload, note: str = "") -> DocumentVersion:
-    check_upload(upload)
+    require(user, "board.record", document)
+    check_document(upload)
     with transaction.atomic():
         Document.objects.select_for_update().filter(pk=document.pk).first()
         version = _store_version(user, document, upload, note)
@@ -209,8 +218,9 @@ def add_note(
 ) -> ProgressNote:
     """A dated progress note, with an optional evidence file that goes into the library as an
     internal national document, and the task's new status."""
+    require(user, "board.note_task", task)
     if upload is not None:
-        check_upload(upload)
+        check_document(upload)
     with transaction.atomic():
         document = None
         if upload is not None:
@@ -247,6 +257,7 @@ def add_note(
 
 
 def save_agency(user, agency: Agency | None = None, **fields) -> Agency:
+    require(user, "board.admin")
     with transaction.atomic():
         before = snapshot(agency) if agency else None
         agency = agency or Agency()
@@ -259,6 +270,7 @@ def save_agency(user, agency: Agency | None = None, **fields) -> Agency:
 
 def save_member(actor, member: BoardMember | None = None, **fields) -> BoardMember:
     """`actor` makes the change; fields may include `user`, the account linked to the member."""
+    require(actor, "board.admin")
     linked = fields.get("user")
     if linked is not None and linked.role != Role.BOARD:
         raise ValidationError(
@@ -278,6 +290,7 @@ def save_member(actor, member: BoardMember | None = None, **fields) -> BoardMemb
 
 
 def save_meeting(user, meeting: Meeting | None = None, *, participants=(), **fields) -> Meeting:
+    require(user, "board.admin")
     with transaction.atomic():
         before = snapshot(meeting) if meeting else None
         meeting = meeting or Meeting(created_by=user)
@@ -292,6 +305,7 @@ def save_meeting(user, meeting: Meeting | None = None, *, participants=(), **fie
 
 
 def add_conclusion(user, meeting: Meeting, *, text: str) -> Conclusion:
+    require(user, "board.run_meeting", meeting)
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         number = (meeting.conclusions.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -312,6 +326,7 @@ def record_contribution(user, *, unit: Unit | None = None, club: Club | None = N
     if unit is not None and club is not None:
         raise ValidationError(_("Choose either a unit or a club as recipient, not both."))
     if club is not None:
+        require(user, "board.record")
         if not editable(user, Club.objects.filter(pk=club.pk)).exists():
             raise ValidationError(
                 _("%(club)s is outside your area: you may not record a contribution there.")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +13,13 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.scope import may_enter, visible
+from ishc.accounts.permissions import can
+from ishc.accounts.scope import visible
 from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
 from ishc.core.text import fold
+from ishc.core.uploads import send_file
 from ishc.geo.models import Unit
 
 from . import access, figures, services
@@ -539,7 +541,7 @@ def contributions(request):
                 figures.resources_by_year(access.contributions(request.user)).items()
             ),
             "year": year,
-            "can_add": may_enter(request.user),
+            "can_add": can(request.user, "board.record"),
             "breadcrumbs": _crumbs((_("Resources mobilised"), "")),
         },
     )
@@ -547,7 +549,7 @@ def contributions(request):
 
 @scoped
 def contribution_new(request):
-    _require(may_enter(request.user))
+    _require(can(request.user, "board.record"))
     form = ContributionForm(
         request.POST or None, user=request.user, initial={"received_on": timezone.localdate()}
     )
@@ -596,7 +598,7 @@ def documents(request):
             "q": q,
             "doc_type": doc_type,
             "types": DocumentType.choices,
-            "can_add": may_enter(request.user),
+            "can_add": can(request.user, "board.record"),
             "breadcrumbs": _crumbs((_("Documents"), "")),
         },
     )
@@ -624,7 +626,7 @@ def document_detail(request, pk):
 
 @scoped
 def document_new(request):
-    _require(may_enter(request.user))
+    _require(can(request.user, "board.record"))
     form = DocumentForm(
         request.POST or None,
         request.FILES or None,
@@ -684,12 +686,7 @@ def download(request, pk):
         DocumentVersion.objects.filter(document__in=access.documents(request.user)),
         pk=pk,
     )
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
-    )
+    response = send_file(request, version.file, version.original_name, version.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -717,7 +714,7 @@ def events(request):
                 older=Sum("older"),
             ),
             "year": year,
-            "can_add": may_enter(request.user),
+            "can_add": can(request.user, "board.record"),
             "breadcrumbs": _crumbs((_("Training and communication"), "")),
         },
     )
@@ -725,7 +722,7 @@ def events(request):
 
 @scoped
 def event_new(request):
-    _require(may_enter(request.user))
+    _require(can(request.user, "board.record"))
     materials = access.documents(request.user).filter(
         doc_type__in=[DocumentType.TRAINING, DocumentType.COMMUNICATION, DocumentType.GUIDANCE]
     )

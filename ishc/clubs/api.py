@@ -16,7 +16,8 @@ from ninja import Query, Router, Schema
 from ishc.accounts.scope import visible, visible_or_404
 from ishc.api.access import for_change
 from ishc.api.errors import check_form
-from ishc.api.lists import DateRange, Id, PageQuery, QueryId, etag, page, page_schema, text
+from ishc.api.idempotency import IdempotencyKey, once
+from ishc.api.lists import BodyId, DateRange, Id, PageQuery, QueryId, etag, page, page_schema, text
 
 from . import forms, services
 from .models import BoardPosition, Club, ClubStatus, Household, Member, Membership, Sex
@@ -147,18 +148,21 @@ class MemberIn(Schema):
     sex: Literal[tuple(Sex.values)]  # type: ignore[valid-type]
     birth_date: datetime.date | None = None
     birth_year: int | None = None
-    ethnicity_id: int | None = None
+    ethnicity_id: BodyId
     household: Literal[tuple(Household.values)]  # type: ignore[valid-type]
     disabled: bool = False
     lives_alone: bool = False
     health_insurance: bool = False
     allowance: Literal["", "pension", "social"] = ""
     phone: text(20) = ""
-    group_id: int | None = None
+    group_id: BodyId | None = None
 
 
 class MemberCreate(MemberIn):
     joined_on: datetime.date
+
+
+NAMES = {"ethnicity": "ethnicity_id", "group": "group_id"}
 
 
 def _form_data(payload: MemberIn) -> dict:
@@ -170,20 +174,26 @@ def _form_data(payload: MemberIn) -> dict:
 
 
 @router.post("clubs/{club_id}/members", response={201: MemberOut}, summary="Add a member")
-def add_member(request, club_id: Id, payload: MemberCreate):
+def add_member(request, club_id: Id, payload: MemberCreate, key: IdempotencyKey = None):
     """Add a member to a club, with the day they joined (the web's "Add a member")."""
-    club = for_change(request.user, Club.objects.all(), pk=club_id)
-    cleaned = check_form(forms.MemberForm(_form_data(payload), club=club))
+    club = for_change(request.user, Club.objects.all(), "clubs.edit", pk=club_id)
+    cleaned = check_form(forms.MemberForm(_form_data(payload), club=club), NAMES)
     fields = {name: cleaned[name] for name in forms.MemberForm.Meta.fields}
-    member = services.add_member(request.user, club, joined_on=cleaned["joined_on"], **fields)
-    return 201, member
+    return once(
+        request,
+        201,
+        MemberOut,
+        lambda: services.add_member(request.user, club, joined_on=cleaned["joined_on"], **fields),
+    )
 
 
 @router.put("members/{member_id}", response=MemberOut, summary="Change a member")
 def update_member(request, member_id: Id, payload: MemberIn):
     """Replace a member's details (the web's "Edit member"); moving clubs is not done here."""
-    member = for_change(request.user, Member.objects.all(), pk=member_id)
-    cleaned = check_form(forms.MemberForm(_form_data(payload), instance=member, club=member.club))
+    member = for_change(request.user, Member.objects.all(), "clubs.edit", pk=member_id)
+    cleaned = check_form(
+        forms.MemberForm(_form_data(payload), instance=member, club=member.club), NAMES
+    )
     stored = Member.objects.get(pk=member.pk)
     fields = {name: cleaned[name] for name in forms.MemberForm.Meta.fields}
     return services.update_member(request.user, stored, **fields)

@@ -24,6 +24,7 @@ import datetime
 import gc
 import io
 import re
+import secrets
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
@@ -32,6 +33,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,11 +41,15 @@ from python_calamine import CalamineWorkbook
 
 from ishc.accounts.scope import editable
 from ishc.audit.services import entry, record_many
+from ishc.core import uploads
 from ishc.core.text import clean_name, fold
 from ishc.geo.models import EthnicGroup, Level, Scheme, Unit
 from ishc.geo.resolver import Resolution, province_2025, resolve
 
 from .models import (
+    MAX_LOAN_AMOUNT,
+    MAX_LOAN_MONTHS,
+    MAX_MONTHLY_RATE,
     Allowance,
     Club,
     Cohort,
@@ -52,6 +58,7 @@ from .models import (
     LoanMethod,
     Member,
     Membership,
+    PendingImport,
     Sex,
     new_member_code,
 )
@@ -142,8 +149,19 @@ class Report:
 
     @property
     def near(self) -> list[dict]:
-        """Rows that may be a registered member: the person importing decides."""
-        return [r for r in self.rows if r.get("_near")]
+        """Rows that may be a registered member, for the person importing to decide: the
+        row's number, its name and birth, and the registered members it may be."""
+        return [
+            {
+                "row_number": r["_row"],
+                "full_name": r.get("full_name"),
+                "birth_date": r.get("birth_date"),
+                "birth_year": r.get("birth_year"),
+                "near_members": r["_near"],
+            }
+            for r in self.rows
+            if r.get("_near")
+        ]
 
     @property
     def new_rows(self) -> int:
@@ -226,15 +244,21 @@ def parse_int(value: Any, low: int, high: int) -> int | None:
     return value
 
 
-def parse_decimal(value: Any) -> Decimal | None:
+def parse_decimal(value: Any, low: Decimal, high: Decimal) -> Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value))
-    try:
-        return Decimal(_text(value).replace(",", "."))
-    except InvalidOperation:
-        raise CellError(_("“%(text)s” is not a number.") % {"text": _text(value)}) from None
+        number = Decimal(str(value))
+    else:
+        try:
+            number = Decimal(_text(value).replace(",", "."))
+        except InvalidOperation:
+            raise CellError(_("“%(text)s” is not a number.") % {"text": _text(value)}) from None
+    if not number.is_finite() or not low <= number <= high:
+        raise CellError(
+            _("%(n)s is out of range (%(low)s–%(high)s).") % {"n": value, "low": low, "high": high}
+        )
+    return number
 
 
 # Written in a cell to empty a stored value on update (an empty cell keeps it); the template's
@@ -471,16 +495,21 @@ CLUB_COLUMNS = [
     Column(
         "loan_max_amount",
         "Cho vay tối đa (đồng)",
-        parse=lambda v: parse_int(v, 0, 10**12),
+        parse=lambda v: parse_int(v, 1, MAX_LOAN_AMOUNT),
         width=14,
     ),
     Column(
         "loan_max_months",
         "Thời hạn vay tối đa (tháng)",
-        parse=lambda v: parse_int(v, 1, 120),
+        parse=lambda v: parse_int(v, 1, MAX_LOAN_MONTHS),
         width=12,
     ),
-    Column("loan_monthly_rate", "Lãi suất tháng (%)", parse=parse_decimal, width=10),
+    Column(
+        "loan_monthly_rate",
+        "Lãi suất tháng (%)",
+        parse=lambda v: parse_decimal(v, Decimal(0), MAX_MONTHLY_RATE),
+        width=10,
+    ),
     Column(
         "loan_method",
         "Phương thức trả",
@@ -528,10 +557,11 @@ def open_workbook(data: bytes) -> zipfile.ZipFile:
             _("This is not an Excel .xlsx file. Download the template, fill it in and upload it.")
         )
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-    except zipfile.BadZipFile:
-        raise FileRefused(_("The file is damaged and cannot be opened.")) from None
+        # Every member measured in a stream before calamine or we read any (zip bombs).
+        zf = uploads.open_archive(io.BytesIO(data))
+    except ValidationError as e:
+        raise FileRefused(e.messages[0]) from None
+    names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
         raise FileRefused(
             _(
@@ -542,10 +572,22 @@ def open_workbook(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
+def _damaged() -> FileRefused:
+    return FileRefused(
+        _(
+            "The file is damaged: a part of the Excel workbook is missing or broken. Open it in "
+            "Excel, save it again as .xlsx and upload the new copy."
+        )
+    )
+
+
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → path of its XML inside the package."""
-    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    """Sheet name → path of its XML inside the package (every part checked by open_workbook)."""
+    try:
+        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        raise _damaged() from None
     targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", NS)}
     paths = {}
     for sheet in workbook.findall("m:sheets/m:sheet", NS):
@@ -571,11 +613,22 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
 
     Plain substring counts (bytes.count) keep this pass a small fraction of the import; some
     writers put a namespace prefix on every element ("<x:row>"), which the first chunk tells.
+    That count includes rows with formatting only (a column formatted down to row 25,000
+    writes 25,000 empty rows), so a sheet that seems over the limit is counted again, only
+    the rows holding a value this time.
     """
+    try:
+        return _scan_sheet(zf, path, limit, precise=False)
+    except FileRefused:
+        return _scan_sheet(zf, path, limit, precise=True)
+
+
+def _scan_sheet(zf, path: str, limit: int, *, precise: bool) -> list[tuple[int, int]]:
     rows = 0
     formulas: list[tuple[int, int]] = []
     tail = b""
     prefix = None
+    counted = False  # precise: the current row has been counted (it holds a value)
     with zf.open(path) as stream:
         while True:
             chunk = stream.read(1 << 20)
@@ -598,6 +651,8 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
                     + rb"f[\s>/]",
                     re.S,
                 )
+                # A row's start, or a value (<v>, or <is> for an inline string) in a cell.
+                row_or_value = re.compile(rb"<" + prefix + rb"(row|v|is)[\s>]")
             if chunk:
                 # Cut after the last complete cell so no tag is split between two rounds.
                 cut = buffer.rfind(cell_close)
@@ -605,7 +660,15 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
             else:
                 cut = len(buffer)
             head, tail = buffer[:cut], buffer[cut:]
-            rows += head.count(row_open[0]) + head.count(row_open[1])
+            if precise:
+                for match in row_or_value.finditer(head):
+                    if match.group(1) == b"row":
+                        counted = False
+                    elif not counted:
+                        counted = True
+                        rows += 1
+            else:
+                rows += head.count(row_open[0]) + head.count(row_open[1])
             if rows > limit + 1:  # + the header row
                 raise _too_many(limit)
             if formula_open[0] in head or formula_open[1] in head:
@@ -614,6 +677,31 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
                 ]
             if not chunk:
                 return formulas
+
+
+_VALUE = re.compile(rb"<(\w+:)?(v|is)[\s>]")
+
+
+def _refuse_hidden_sheets(zf: zipfile.ZipFile) -> None:
+    """Rows on a hidden sheet are rows nobody sees: refuse the file rather than import or
+    ignore them silently (the template's own sheets are never hidden)."""
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    paths = _sheet_paths(zf)
+    for sheet in workbook.findall("m:sheets/m:sheet", NS):
+        if sheet.get("state") not in ("hidden", "veryHidden"):
+            continue
+        name = sheet.get("name")
+        with zf.open(paths[name]) as stream:
+            holds_data = _VALUE.search(stream.read()) is not None
+        if holds_data:
+            raise FileRefused(
+                _(
+                    "The sheet “%(name)s” is hidden and holds data. Show it (right-click a sheet "
+                    "tab › Unhide), move its rows to the right sheet or delete it, then upload "
+                    "again."
+                )
+                % {"name": name}
+            )
 
 
 def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None:
@@ -639,12 +727,15 @@ def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None
             )
             % {"sheet": sheet, "names": ", ".join(paths)}
         )
+    if paths[sheet] not in zf.NameToInfo:
+        raise _damaged()
+    _refuse_hidden_sheets(zf)
     formulas = scan_sheet(zf, paths[sheet], settings.ISHC["IMPORT_MAX_ROWS"])
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as e:  # calamine raises its own types for every kind of broken file
-        raise FileRefused(_("The file cannot be read: %(error)s") % {"error": e}) from None
+    except Exception:  # calamine raises its own types for every kind of broken file
+        raise _damaged() from None
     headers = rows[0] if rows else []
     report.formulas = set(formulas)
     for r, c in formulas:
@@ -733,8 +824,7 @@ def _parse_rows(
     dropdown values and birth years over and over.
 
     The caches are kept per type because 1.0 == True == 1 in Python but not in a cell; a
-    parser's errors are never cached, so every bad cell is still reported. Decimals are not
-    cached for numbers: -0.0 == 0.0 yet they keep their sign.
+    parser's errors are never cached, so every bad cell is still reported.
 
     A row with a value in the `optional_with` column (a member's code) names a stored record:
     its other empty cells mean "unchanged", so only the first required column (the club, which
@@ -745,7 +835,7 @@ def _parse_rows(
             index,
             c.parse,
             None if c.parse is _text else {},
-            None if c.parse in (_text, parse_decimal) else {},
+            None if c.parse is _text else {},
             c.required,
             is_date_column(c),
         )
@@ -837,7 +927,7 @@ class _Reporter:
 
 def _birth_matches(stored: dict, v: dict) -> bool:
     """The same birth: equal dates when both sides have one, else equal years."""
-    if v.get("birth_date") and stored["birth_date"]:
+    if isinstance(v.get("birth_date"), datetime.date) and stored["birth_date"]:
         return v["birth_date"] == stored["birth_date"]
     return v.get("birth_year") == stored["birth_year"]
 
@@ -958,10 +1048,10 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
         elif joined and v.get("birth_year") and joined.year < v["birth_year"]:
             say.error(number, "joined_on", _("The joining date is before the birth."))
             ok = False
-        elif joined and v.get("birth_date") and joined < v["birth_date"]:
+        elif joined and isinstance(v.get("birth_date"), datetime.date) and joined < v["birth_date"]:
             say.error(number, "joined_on", _("The joining date is before the birth."))
             ok = False
-        if len(v.get("phone") or "") > 20:
+        if isinstance(v.get("phone"), str) and len(v["phone"]) > 20:
             say.error(number, "phone", _("The phone number is too long."))
             ok = False
         if not ok or club is None:
@@ -1222,7 +1312,9 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
         new_rows, joined, updates, by_club = [], [], [], {}
         for v in report.rows:
             club_id = v["club_obj"].pk
-            changed = by_club.setdefault(club_id, {"created": [], "updated": [], "changes": {}})
+            changed = by_club.setdefault(
+                club_id, {"created": [], "updated": [], "before_after": {}}
+            )
             if v["_existing"]:
                 old = stored[v["_existing"]]
                 new = dict(old)
@@ -1242,7 +1334,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                     search_name = fast_fold(new["full_name"])
                     updates.append(Member(pk=old["pk"], search_name=search_name, **fields))
                     changed["updated"].append(old["pk"])
-                    changed["changes"][old["code"]] = diff
+                    changed["before_after"][old["code"]] = diff
             else:
                 values = []
                 for f in MEMBER_FIELDS:
@@ -1521,12 +1613,16 @@ def _without_cycle_collector():
             gc.enable()
 
 
-def validate(kind: str, user, data: bytes) -> Report:
+def validate(kind: str, user, data: bytes, decisions: dict[int, str] | None = None) -> Report:
     """Read and check the file; FileRefused becomes the report's only error. Errors and
-    warnings come sorted by row, as a person corrects the file from top to bottom."""
+    warnings come sorted by row, as a person corrects the file from top to bottom.
+    `decisions` are the person's choices for the members' possible same persons."""
     try:
         with _without_cycle_collector():
-            report = VALIDATE[kind](user, data)
+            if kind == "members":
+                report = validate_members(user, data, decisions)
+            else:
+                report = VALIDATE[kind](user, data)
     except FileRefused as e:
         report = Report(kind, SHEETS[kind])
         report.errors.append(Problem(_("File"), None, "", str(e)))
@@ -1536,9 +1632,77 @@ def validate(kind: str, user, data: bytes) -> Report:
     return report
 
 
-def run(kind: str, user, data: bytes, *, commit: bool, filename: str = "") -> Report:
-    report = validate(kind, user, data)
+def run(
+    kind: str,
+    user,
+    data: bytes,
+    *,
+    commit: bool,
+    filename: str = "",
+    decisions: dict[int, str] | None = None,
+) -> Report:
+    report = validate(kind, user, data, decisions if decisions is not None or not commit else {})
     if commit and report.ok:
         with _without_cycle_collector():
             COMMIT[kind](user, report, filename)
     return report
+
+
+# Uploads waiting for confirmation
+
+
+def store_upload(user, kind: str, filename: str, data: bytes) -> str:
+    """Keep a checked file until its uploader confirms it; returns the token that names it.
+    Files never confirmed are removed after a day."""
+    PendingImport.objects.filter(
+        created_at__lt=timezone.now() - datetime.timedelta(days=1)
+    ).delete()
+    token = secrets.token_urlsafe(16)
+    PendingImport.objects.create(token=token, kind=kind, user=user, filename=filename, data=data)
+    return token
+
+
+def pending_upload(user, kind: str, token: str) -> PendingImport | None:
+    """The user's own unconfirmed upload of that kind, or None."""
+    return PendingImport.objects.filter(
+        token=token, kind=kind, user=user, confirmed_at__isnull=True
+    ).first()
+
+
+def confirm_upload(
+    user, kind: str, token: str, decisions: dict[int, str] | None = None
+) -> Report | None:
+    """Import an upload once. The claim (an UPDATE that only matches an unconfirmed upload)
+    and the import share one transaction: a second confirmation waits on the claim's row lock
+    and then finds nothing to claim (None); an import that fails its checks again, or lacks a
+    choice for a possible same person, rolls the claim back so the person can try again."""
+    with transaction.atomic():
+        claimed = PendingImport.objects.filter(
+            token=token, kind=kind, user=user, confirmed_at__isnull=True
+        ).update(confirmed_at=timezone.now())
+        if not claimed:
+            return None
+        upload = PendingImport.objects.get(pk=token)
+        report = run(
+            kind,
+            user,
+            bytes(upload.data),
+            commit=True,
+            filename=upload.filename,
+            decisions=decisions,
+        )
+        if report.committed:
+            # The file is no longer needed; the row stays (until the daily clean-up) so that a
+            # late second confirmation finds it confirmed.
+            PendingImport.objects.filter(pk=token).update(data=b"")
+        else:
+            transaction.set_rollback(True)
+        return report
+
+
+def cancel_upload(user, kind: str, token: str) -> bool:
+    return bool(
+        PendingImport.objects.filter(
+            token=token, kind=kind, user=user, confirmed_at__isnull=True
+        ).delete()[0]
+    )

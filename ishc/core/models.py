@@ -1,4 +1,5 @@
-"""Rows the whole site shares. See ishc.core.once for why a submission is remembered."""
+"""Rows the whole site shares. See ishc.core.once for why a submission is remembered, and
+ishc.core.versions for why a data version lives in the database."""
 
 from django.conf import settings
 from django.db import models
@@ -26,3 +27,18 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="submission_user_key"),
         ]
+
+
+class DataVersion(models.Model):
+    """A counter per part of the country that moves after every committed change in it, so that
+    a cached figure knows whether it is still current (see ishc.core.versions).
+
+    Why in the database and not in the cache: a cache may evict a key or be flushed, and a
+    counter that restarts at 0 would make old results look current again. A row here only grows.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}={self.version}"

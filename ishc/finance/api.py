@@ -11,19 +11,29 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from ishc.accounts.scope import visible, visible_or_404
 from ishc.api.access import for_change
 from ishc.api.errors import check_form
-from ishc.api.lists import DateRange, Id, PageQuery, QueryId, etag, page, page_schema, text
+from ishc.api.idempotency import IdempotencyKey, once
+from ishc.api.lists import (
+    BodyId,
+    DateRange,
+    Id,
+    Money,
+    PageQuery,
+    QueryId,
+    etag,
+    page,
+    page_schema,
+    text,
+)
 from ishc.clubs.models import Club
 
-from . import forms, ledger, services, views
+from . import forms, ledger, services
 from .models import Entry, FundKind, Loan, LoanStatus
 
 router = Router(tags=["finance"])
@@ -165,15 +175,8 @@ def list_entries(request, filters: Query[EntryFilter], pagination: Query[PageQue
     return page(qs, pagination, "-date", "-recorded_at")
 
 
-def _club_for_recording(user, club_id: int) -> Club:
-    club = for_change(user, Club.objects.all(), pk=club_id)
-    if not views._may_record(user, club):
-        raise PermissionDenied(_("Your role does not record money for clubs."))
-    return club
-
-
 class RepaymentIn(Schema):
-    amount: int
+    amount: Money
     on: datetime.date
     voucher: text(40) = ""
 
@@ -190,65 +193,72 @@ class RepaymentOut(Schema):
 @router.post(
     "loans/{loan_id}/repayments", response={201: RepaymentOut}, summary="Record a repayment"
 )
-def repay(request, loan_id: Id, payload: RepaymentIn):
+def repay(request, loan_id: Id, payload: RepaymentIn, key: IdempotencyKey = None):
     """A repayment on an active loan: interest due first, then principal (the loan page's
     "Record a repayment"). Send an `Idempotency-Key` so that a retry records it once."""
-    loan = for_change(request.user, Loan.objects.all(), pk=loan_id)
-    _club_for_recording(request.user, loan.club_id)
+    loan = for_change(request.user, Loan.objects.all(), "finance.record", pk=loan_id)
     d = check_form(forms.RepayForm(payload.dict()))
-    result = services.repay(
-        request.user, loan, amount=d["amount"], on=d["on"], voucher=d["voucher"]
-    )
-    entries = [e for e in (result.interest, result.principal) if e]
-    loan.refresh_from_db()
-    return 201, {
-        "loan_id": loan.pk,
-        "interest": result.interest.amount if result.interest else 0,
-        "principal": result.principal.amount if result.principal else 0,
-        "total": result.total,
-        "entry_ids": [e.pk for e in entries],
-        "loan_status": loan.status,
-    }
+
+    def write():
+        result = services.repay(
+            request.user, loan, amount=d["amount"], on=d["on"], voucher=d["voucher"]
+        )
+        loan.refresh_from_db()
+        return {
+            "loan_id": loan.pk,
+            "interest": result.interest.amount if result.interest else 0,
+            "principal": result.principal.amount if result.principal else 0,
+            "total": result.total,
+            "entry_ids": [e.pk for e in (result.interest, result.principal) if e],
+            "loan_status": loan.status,
+        }
+
+    return once(request, 201, RepaymentOut, write)
 
 
 class EntryIn(Schema):
     fund: Literal[tuple(FundKind.values)]  # type: ignore[valid-type]
     kind: Literal["capital", "income", "expense"]
     category: text(16, min_length=1)
-    amount: int
+    amount: Money
     date: datetime.date
-    member_id: int | None = None
+    member_id: BodyId | None = None
     counterpart: text(200) = ""
     voucher: text(40) = ""
     note: text(300) = ""
-    contribution_id: int | None = None
+    contribution_id: BodyId | None = None
 
 
 @router.post("clubs/{club_id}/fund-entries", response={201: EntryOut}, summary="Record an entry")
-def record_entry(request, club_id: Id, payload: EntryIn):
+def record_entry(request, club_id: Id, payload: EntryIn, key: IdempotencyKey = None):
     """Capital received, other income or an expense in one of the club's funds (the finance
     page's "Record an entry"). Send an `Idempotency-Key` so that a retry records it once."""
-    club = _club_for_recording(request.user, club_id)
+    club = for_change(request.user, Club.objects.all(), "finance.record", pk=club_id)
     data = payload.dict()
     data["member"] = data.pop("member_id")
     data["contribution"] = data.pop("contribution_id")
     d = check_form(
         forms.EntryForm(
             {k: v for k, v in data.items() if v is not None}, club=club, user=request.user
+        ),
+        {"member": "member_id", "contribution": "contribution_id"},
+    )
+
+    def write():
+        entry = services.record_entry(
+            request.user,
+            club,
+            fund_kind=d["fund"],
+            kind=d["kind"],
+            amount=d["amount"],
+            date=d["date"],
+            category=d["category"],
+            member=d["member"],
+            counterpart=d["counterpart"],
+            voucher=d["voucher"],
+            note=d["note"],
+            contribution=d["contribution"],
         )
-    )
-    entry = services.record_entry(
-        request.user,
-        club,
-        fund_kind=d["fund"],
-        kind=d["kind"],
-        amount=d["amount"],
-        date=d["date"],
-        category=d["category"],
-        member=d["member"],
-        counterpart=d["counterpart"],
-        voucher=d["voucher"],
-        note=d["note"],
-        contribution=d["contribution"],
-    )
-    return 201, Entry.objects.select_related("fund").get(pk=entry.pk)
+        return Entry.objects.select_related("fund").get(pk=entry.pk)
+
+    return once(request, 201, EntryOut, write)

@@ -10,7 +10,8 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.models import Role
-from ishc.accounts.scope import editable, scope_name, visible, visible_or_404
+from ishc.accounts.permissions import can
+from ishc.accounts.scope import scope_name, visible, visible_or_404
 from ishc.clubs.models import Club, Member, Membership
 from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
@@ -39,10 +40,6 @@ from .models import (
     WriteOffStatus,
 )
 
-# Who records money for a club (within their editable scope): its board, and the central and
-# system administrators who help. Commune and province officers look and decide write-offs.
-RECORDERS = {Role.ADMIN, Role.CENTRAL, Role.CLUB}
-
 
 def _club_for_user(request, pk) -> Club:
     return visible_or_404(request.user, Club.objects.all(), pk=pk)
@@ -50,16 +47,15 @@ def _club_for_user(request, pk) -> Club:
 
 def _club_for_recording(request, pk) -> Club:
     club = _club_for_user(request, pk)
-    if (
-        request.user.role not in RECORDERS
-        or not editable(request.user, Club.objects.filter(pk=pk)).exists()
-    ):
+    if not _may_record(request.user, club):
         raise PermissionDenied
     return club
 
 
 def _may_record(user, club) -> bool:
-    return user.role in RECORDERS and editable(user, Club.objects.filter(pk=club.pk)).exists()
+    """Who records money for a club is decided in ishc.accounts.permissions (finance.record):
+    its board, and the central officers and administrators who help."""
+    return can(user, "finance.record", club)
 
 
 def _loan_for_user(request, pk) -> Loan:
@@ -460,10 +456,7 @@ def _loan_xlsx(loan, context):
 
 
 def _may_decide(user, loan) -> bool:
-    return (
-        user.role in services.WRITE_OFF_CHECKERS
-        and editable(user, Club.objects.filter(pk=loan.club_id)).exists()
-    )
+    return can(user, "finance.approve_write_off", loan)
 
 
 @scoped
@@ -884,31 +877,44 @@ def arrears(request, pk=None):
         {"label": label, **buckets.get(i, {"n": 0, "principal": 0})}
         for i, label in enumerate([_("Not late")] + labels)
     ]
-    late = _late_rows(
+    late_loans = (
         loans.filter(bucket__gt=0)
         .select_related("member", "club")
-        .order_by("oldest_unpaid_due", "pk"),
-        on,
+        .order_by("oldest_unpaid_due", "pk")
     )
-    for loan in late:
-        loan.bucket_label = labels[loan.bucket - 1]
     year_start = on.replace(month=1, day=1)
     group = request.GET.get("by", "club")
     if group not in GROUPINGS:
         group = "club"
-    units = []
+    if request.GET.get("format") == "xlsx":
+        late = _late_rows(late_loans, on)
+    else:
+        # One page of late loans; their number is already known from the buckets, so the
+        # pager does not count the country's loans a second time.
+        paginator = Paginator(late_loans, ARREARS_PAGE)
+        paginator.count = sum(row["n"] for row in bucket_rows[1:])
+        late_page = paginator.get_page(request.GET.get("page"))
+        late = _late_rows(late_page.object_list, on)
+    for loan in late:
+        loan.bucket_label = labels[loan.bucket - 1]
+    units, units_page = [], None
     if club is None:
-        rows = loan_figures(clubs, year_start, on, on, GROUPINGS[group][0])
+        units_page, page_clubs = _unit_page(request, clubs, group)
+        rows = loan_figures(page_clubs, year_start, on, on, GROUPINGS[group][0])
         names = _group_names(group, [r["key"] for r in rows])
-        units = [
-            {
-                **r,
-                "name": names.get(r["key"], "—"),
-                "par30": _ratio(r["par30_principal"], r["outstanding_principal"]),
-                "on_time": _ratio(r["instalments_paid_on_time"], r["instalments_due"]),
-            }
-            for r in rows
-        ]
+        order = {key: i for i, key in enumerate(units_page.object_list)}
+        units = sorted(
+            (
+                {
+                    **r,
+                    "name": names.get(r["key"], "—"),
+                    "par30": _ratio(r["par30_principal"], r["outstanding_principal"]),
+                    "on_time": _ratio(r["instalments_paid_on_time"], r["instalments_due"]),
+                }
+                for r in rows
+            ),
+            key=lambda u: order.get(u["key"], len(order)),
+        )
     total = loan_figures(clubs, year_start, on, on, None)[0]
     title = _("Arrears")
     if request.GET.get("format") == "xlsx":
@@ -933,6 +939,10 @@ def arrears(request, pk=None):
             "on": on,
             "buckets": bucket_rows,
             "late": late,
+            "late_page": late_page,
+            "units_page": units_page,
+            "query": _query_without(request, "page"),
+            "units_query": _query_without(request, "units"),
             "total": total,
             "par30": _ratio(total["par30_principal"], total["outstanding_principal"]),
             "on_time": _ratio(total["instalments_paid_on_time"], total["instalments_due"]),
@@ -948,6 +958,40 @@ def arrears(request, pk=None):
 
 def _ratio(numerator, denominator):
     return numerator / denominator if denominator else None
+
+
+# Rows per page of the arrears lists: a national page shows one page of late loans and of
+# units, and computes loan figures for that page's units only.
+ARREARS_PAGE = 25
+# What a unit of each grouping is, seen from the club, and the order its rows are listed in.
+_GROUP_KEYS = {
+    "club": ("pk", "search_name"),
+    "commune": ("commune_id", "commune__search_name"),
+    "province": ("province_id", "province__search_name"),
+}
+
+
+def _unit_page(request, clubs, group):
+    """One page of the grouping's keys among the visible clubs (names in order, clubs waiting for
+    their commune last), and the clubs of those keys only: what loan_figures is asked about."""
+    key, order = _GROUP_KEYS[group]
+    keys = clubs.order_by().values_list(key, flat=True).distinct()
+    keys = keys.order_by(F(order).asc(nulls_last=True), key)
+    page = Paginator(keys, ARREARS_PAGE).get_page(request.GET.get("units"))
+    keys = list(page.object_list)
+    within = Q(**{f"{key}__in": [k for k in keys if k is not None]})
+    if None in keys:
+        within |= Q(**{f"{key}__isnull": True})
+    return page, clubs.filter(within)
+
+
+def _query_without(request, param: str) -> str:
+    """The list's query string without one pager's parameter, ending in & when not empty."""
+    params = request.GET.copy()
+    params.pop(param, None)
+    params.pop("format", None)
+    text = params.urlencode()
+    return f"{text}&" if text else ""
 
 
 def _group_names(group, keys) -> dict:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ishc.audit.services import record, snapshot
 from ishc.core.text import fold
+from ishc.core.uploads import open_archive
 from ishc.geo.models import Level
 
 from . import catalogue
@@ -87,6 +88,13 @@ def import_targets(user, upload, units) -> ImportOutcome:
     from openpyxl import load_workbook
 
     outcome = ImportOutcome()
+    try:
+        # Measured member by member in a stream first: openpyxl would inflate a zip bomb whole.
+        open_archive(upload)
+    except ValidationError as e:
+        outcome.errors.append({"row": 0, "column": "", "message": e.messages[0]})
+        return outcome
+    upload.seek(0)
     try:
         sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from ishc.accounts.scope import editable, scope_of, visible
+from ishc.accounts.permissions import LEVEL, can
+from ishc.accounts.scope import editable, visible
 from ishc.clubs.models import Club
-from ishc.clubs.views import CONFIRMERS
 from ishc.finance.models import WriteOff, WriteOffStatus
-from ishc.finance.services import WRITE_OFF_CHECKERS
 
 from . import services
 from .figures import late_clubs
@@ -43,12 +42,11 @@ def report_month(today: datetime.date) -> datetime.date:
 
 def querysets(user) -> dict[str, QuerySet | None]:
     """Each kind's rows for the user (None where the kind is not the user's to act on)."""
-    scope = scope_of(user)
-    level = services.LEVEL.get(user.role)
     today = timezone.localdate()
     out: dict[str, QuerySet | None] = dict.fromkeys([k.code for k in KINDS])
-    if level is None or not scope.can_enter:
+    if not can(user, "reports.submit"):
         return out
+    level = LEVEL[user.role]
     reports = editable(user, MonthlyReport.objects.select_related("club", "club__commune"))
     if level > services.CLUB and level < services.CENTRAL:
         out["decide"] = (
@@ -67,14 +65,14 @@ def querysets(user) -> dict[str, QuerySet | None]:
         .annotate(reason=Subquery(last.values("reason")[:1]))
         .order_by("month", "club__name")
     )
-    if user.role in WRITE_OFF_CHECKERS:
+    if can(user, "finance.approve_write_off"):
         out["write_offs"] = (
             visible(user, WriteOff.objects.select_related("loan", "loan__club", "loan__member"))
             .filter(status=WriteOffStatus.PENDING)
             .exclude(requested_by=user)
             .order_by("requested_at")
         )
-    if user.role in CONFIRMERS:
+    if can(user, "clubs.confirm_commune"):
         out["to_confirm"] = clubs.filter(commune__isnull=True).order_by("name")
     return out
 

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ishc.accounts.permissions import require
+from ishc.accounts.scope import editable
 from ishc.activities.figures import measure_year
 from ishc.activities.models import Measure, Meeting
 from ishc.audit.services import record, snapshot
@@ -255,6 +257,9 @@ def _check(c: RubricCriterion, club_id: int, data: dict) -> tuple[bool | None, s
 
 def compute(user, clubs: QuerySet, year: int) -> int:
     """Evaluate and store the year's results for the clubs; grades set by hand are kept."""
+    require(user, "reports.rubric")
+    if user is not None:
+        clubs = editable(user, clubs)
     results = evaluate(clubs, year)
     with transaction.atomic():
         existing = {r.club_id: r for r in RubricResult.objects.filter(club__in=clubs, year=year)}
@@ -273,6 +278,7 @@ def compute(user, clubs: QuerySet, year: int) -> int:
 
 def override(user, result: RubricResult, grade: str, reason: str) -> RubricResult:
     """Set (or, with grade "", clear) the grade by hand. A reason is always required."""
+    require(user, "reports.rubric", result)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for the grade set by hand."))

@@ -31,7 +31,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ishc.accounts.models import Role
-from ishc.accounts.scope import editable, scope_of
+from ishc.accounts.permissions import (
+    CENTRAL_LEVEL,
+    CLUB_LEVEL,
+    COMMUNE_LEVEL,
+    LEVEL,
+    PROVINCE_LEVEL,
+    can,
+    require,
+)
+from ishc.accounts.scope import editable
 from ishc.activities.models import Meeting
 from ishc.audit.services import record, snapshot
 from ishc.clubs.models import Club
@@ -39,9 +48,16 @@ from ishc.clubs.models import Club
 from .derived import derive, month_end
 from .models import CommuneSetting, MonthlyReport, Status, Transition
 
-# The level each role acts at; central officers and administrators stand above the province.
-LEVEL = {Role.CLUB: 0, Role.COMMUNE: 1, Role.PROVINCE: 2, Role.CENTRAL: 3, Role.ADMIN: 3}
-CLUB, COMMUNE, PROVINCE, CENTRAL = 0, 1, 2, 3
+# The level each role acts at is part of the capability table (ishc.accounts.permissions).
+CLUB, COMMUNE, PROVINCE, CENTRAL = CLUB_LEVEL, COMMUNE_LEVEL, PROVINCE_LEVEL, CENTRAL_LEVEL
+# The capability each step of the workflow needs; the level due is checked on top of it.
+ACTION_CAPABILITY = {
+    "submit": "reports.submit",
+    "approve": "reports.approve",
+    "reject": "reports.approve",
+    "lock": "reports.lock",
+    "reopen": "reports.reopen",
+}
 LEVEL_NAMES = {
     CLUB: gettext_lazy("the club"),
     COMMUNE: gettext_lazy("the commune association"),
@@ -110,11 +126,11 @@ def may_act(user, level: int, action: str) -> bool:
     commune officer may key in a report brought on paper); approving and sending back only at
     exactly the level due, so that nobody skips one; locking by the province or above;
     reopening only above the province."""
-    mine = LEVEL.get(user.role)
-    if mine is None:
+    if not can(user, ACTION_CAPABILITY[action]):
         return False
     if action == "submit":
         return True
+    mine = LEVEL[user.role]
     if action in ("lock", "reopen"):
         return mine >= level
     return mine == level
@@ -257,8 +273,9 @@ def transition(user, report: MonthlyReport, action: str, reason: str = "") -> Mo
             if report.first_submitted_on is None:
                 report.first_submitted_on = timezone.localdate()
         elif new_status == Status.DRAFT:
-            # Back with the club: figures are live again until the next submission.
-            report.figures = {}
+            # Back with the club: figures are live again until the next submission; what was
+            # frozen is kept so the page can show the difference and the re-submission both.
+            report.previous_figures, report.figures = report.figures, {}
         old_status = report.status
         report.status = new_status
         report.save()
@@ -270,16 +287,43 @@ def transition(user, report: MonthlyReport, action: str, reason: str = "") -> Mo
             user=user,
             reason=reason,
         )
-        record(
-            user,
-            f"reports.report.{action}",
-            report,
-            data={"from": old_status, "to": new_status, "reason": reason},
-        )
+        data = {"from": old_status, "to": new_status, "reason": reason}
+        if action == "submit" and report.previous_figures:
+            data["figures"] = {"before": report.previous_figures, "now": report.figures}
+        record(user, f"reports.report.{action}", report, data=data)
     return report
 
 
+@dataclass(frozen=True)
+class Drift:
+    key: str
+    frozen: int
+    now: int
+
+    @property
+    def difference(self) -> int:
+        return self.now - self.frozen
+
+
+def drift(report: MonthlyReport) -> list[Drift]:
+    """The figures that differ between what was frozen when the report was last sent (before it
+    was sent back or reopened) and the books now (live while a draft, or the new frozen figures
+    once sent again). Empty for a report that was never reopened."""
+    if not report.previous_figures:
+        return []
+    now = (
+        report.figures
+        or derive(Club.objects.filter(pk=report.club_id), report.month)[report.club_id]
+    )
+    return [
+        Drift(key, before, now.get(key, 0))
+        for key, before in report.previous_figures.items()
+        if isinstance(before, int) and now.get(key, 0) != before
+    ]
+
+
 def create_report(user, club: Club, month: datetime.date) -> MonthlyReport:
+    require(user, "reports.submit", club)
     month = month.replace(day=1)
     errors = []
     if month > timezone.localdate().replace(day=1):
@@ -305,6 +349,7 @@ def create_report(user, club: Club, month: datetime.date) -> MonthlyReport:
 
 def update_narrative(user, report: MonthlyReport, **fields) -> MonthlyReport:
     """The club's own words; only while the report is a draft."""
+    require(user, "reports.submit", report)
     if report.status != Status.DRAFT:
         raise ValidationError(_("Only a draft can be changed; ask for it to be sent back."))
     with transaction.atomic():
@@ -324,8 +369,7 @@ def update_narrative(user, report: MonthlyReport, **fields) -> MonthlyReport:
 
 def set_commune_setting(user, commune, direct: bool) -> CommuneSetting:
     """Only the province (or above) says whether a commune association exists yet."""
-    if LEVEL.get(user.role, -1) < PROVINCE or not scope_of(user).can_enter:
-        raise ValidationError(_("Only the province association changes this setting."))
+    require(user, "reports.commune_setting", commune)
     with transaction.atomic():
         setting, _created = CommuneSetting.objects.get_or_create(commune=commune)
         before = snapshot(setting)

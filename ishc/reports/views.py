@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.models import Role
+from ishc.accounts.permissions import can
 from ishc.accounts.scope import (
     editable,
     editable_or_404,
@@ -107,7 +107,7 @@ def index(request):
             "statuses": dict(Status.choices),
             "prev": (month - datetime.timedelta(days=1)).replace(day=1),
             "next": (month + datetime.timedelta(days=32)).replace(day=1),
-            "is_province": request.user.role in (Role.PROVINCE, Role.CENTRAL, Role.ADMIN),
+            "is_province": can(request.user, "reports.commune_setting"),
         },
     )
 
@@ -161,6 +161,10 @@ def detail(request, pk: int):
             "figures": [(LABELS[k], figures.get(k, 0), k in MONEY) for k in LABELS],
             "attendance": attendance_share(figures),
             "frozen": bool(report.figures),
+            "drift": [
+                (LABELS.get(d.key, d.key), d.frozen, d.now, d.difference, d.key in MONEY)
+                for d in services.drift(report)
+            ],
             "form": form,
             "missing": services.missing_fields(report) if report.status == Status.DRAFT else [],
             "actions": services.available_actions(request.user, report),
@@ -317,7 +321,7 @@ def late(request):
 @scoped
 def communes(request):
     """Province officers mark the communes whose association is not re-established yet."""
-    if request.user.role not in (Role.PROVINCE, Role.CENTRAL, Role.ADMIN):
+    if not can(request.user, "reports.commune_setting"):
         raise Http404
     units = editable(request.user, Unit.objects.current().filter(level=Level.COMMUNE))
     if request.method == "POST":
@@ -441,7 +445,7 @@ def rubric_view(request):
     clubs = visible(request.user, Club.objects.filter(status=ClubStatus.ACTIVE))
     if request.method == "POST":
         editable_clubs = editable(request.user, clubs)
-        if request.user.role in (Role.CLUB,) or not editable_clubs.exists():
+        if not can(request.user, "reports.rubric") or not editable_clubs.exists():
             raise Http404
         n = rubric.compute(request.user, editable_clubs, year)
         messages.success(request, _("Rubric computed for %(n)s clubs.") % {"n": n})
@@ -461,7 +465,7 @@ def rubric_view(request):
             "year": year,
             "rows": rows,
             "page": page,
-            "can_compute": request.user.role != Role.CLUB
+            "can_compute": can(request.user, "reports.rubric")
             and editable(request.user, clubs).exists(),
             "breadcrumbs": _crumbs((_("Rubric"), None)),
         },
@@ -472,11 +476,7 @@ def rubric_view(request):
 def rubric_club(request, club_id: int, year: int):
     club = _get_club_for_user(request, club_id)
     result = RubricResult.objects.filter(club=club, year=year).first()
-    may_override = (
-        result is not None
-        and request.user.role in (Role.COMMUNE, Role.PROVINCE, Role.CENTRAL, Role.ADMIN)
-        and editable(request.user, Club.objects.filter(pk=club.pk)).exists()
-    )
+    may_override = result is not None and can(request.user, "reports.rubric", club)
     form = OverrideForm(request.POST or None) if may_override else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

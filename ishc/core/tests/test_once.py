@@ -56,7 +56,7 @@ def test_it_answers_a_repeated_token_with_the_first_result(fin, client):  # noqa
     second = client.post(url, _expense(**{ONCE_FIELD: TOKEN}), follow=True)
     assert first.status_code == 302
     assert second.redirect_chain[0][0] == first["Location"]
-    assert "not recorded twice" in second.content.decode()
+    assert "không ghi lại lần thứ hai" in second.content.decode()
     assert Entry.objects.filter(kind=EntryKind.INCOME).count() == 1
     # A new token is a new entry.
     client.post(url, _expense(**{ONCE_FIELD: TOKEN + "b"}))

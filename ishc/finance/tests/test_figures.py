@@ -134,9 +134,9 @@ def test_it_computes_only_the_loan_parts_asked_for(fin, django_assert_num_querie
     on-time parts; every part gives the same numbers alone as together."""
     w = fin.w
     capital(w.club, w.A, 20_000_000)
-    capital(w.club, w.B, 20_000_000)
+    capital(w.central, w.B, 20_000_000)
     active_loan(w.club, w.A, fin.a1, 5_000_000, datetime.date(2025, 1, 10))
-    active_loan(w.club, w.B, fin.b1, 3_000_000, datetime.date(2025, 2, 10), method="flat")
+    active_loan(w.central, w.B, fin.b1, 3_000_000, datetime.date(2025, 2, 10), method="flat")
     start, end = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
     clubs = Club.objects.all()
     whole = loan_figures(clubs, start, end, end, "club_id")

@@ -4,7 +4,7 @@ nothing written."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from ishc.audit.models import AuditEntry
@@ -325,12 +325,14 @@ def test_it_needs_a_second_officer_to_write_off(fin):
     wo = services.request_write_off(w.club, loan, on=D(2025, 9, 1), reason="Thành viên qua đời")
     with pytest.raises(ValidationError, match="already waiting"):
         services.request_write_off(w.club, loan, on=D(2025, 9, 1), reason="again")
-    with pytest.raises(ValidationError, match="commune, province or central"):
+    with pytest.raises(PermissionDenied, match="Club board member"):
         services.decide_write_off(w.club, wo, approve=True)
+    with pytest.raises(PermissionDenied, match="outside your area"):
+        services.decide_write_off(w.outsider, wo, approve=True)
     other = active_loan(w.club, w.A, fin.a2, 1_000_000, D(2025, 1, 1))
-    own = services.request_write_off(w.commune, other, on=D(2025, 9, 1), reason="Mất khả năng")
+    own = services.request_write_off(w.central, other, on=D(2025, 9, 1), reason="Mất khả năng")
     with pytest.raises(ValidationError, match="someone other"):
-        services.decide_write_off(w.commune, own, approve=True)
+        services.decide_write_off(w.central, own, approve=True)
     services.decide_write_off(w.commune, wo, approve=True, note="Đồng ý")
     wo.refresh_from_db()
     loan.refresh_from_db()

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from ishc.audit.models import AuditEntry
 from ishc.clubs.models import Club
@@ -131,7 +131,7 @@ def test_it_lets_the_province_approve_directly_where_no_commune_association_exis
 
 
 def test_it_lets_only_the_province_change_the_commune_setting(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         set_commune_setting(world.commune, world.c1, True)
     assert not CommuneSetting.objects.exists()
     set_commune_setting(world.province, world.c1, True)
