@@ -116,21 +116,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-# "shared" is a cache every worker process sees: Redis when REDIS_URL is set, else a table in
-# the database. Counters that must hold across gunicorn workers (the API's per-token rate
-# limit) live there, never in a process's own memory.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "ishc_shared_cache",
-    },
-}
-if os.getenv("REDIS_URL"):
-    CACHES["default"] = CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
