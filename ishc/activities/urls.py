@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import books, views
 
 app_name = "activities"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("records/<int:pk>/outcome/", views.outcome, name="outcome"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/print/", books.minutes, name="print_minutes"),
+    path("club/<int:club_id>/print/health/", books.health_book, name="print_health"),
+    path("club/<int:club_id>/print/home-care/", books.homecare_book, name="print_homecare"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import books, views
 
 app_name = "clubs"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.club_create, name="create"),
     path("<int:pk>/", views.club_detail, name="detail"),
     path("<int:pk>/edit/", views.club_edit, name="edit"),
+    path("<int:pk>/print/register/", books.member_register, name="print_register"),
     path("<int:pk>/status/", views.club_status, name="status"),
     path("<int:pk>/confirm-commune/", views.club_confirm, name="confirm"),
     path("<int:pk>/regulations/", views.club_regulations, name="regulations"),

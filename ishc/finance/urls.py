@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import books, views
 
 app_name = "finance"
 
@@ -27,6 +27,13 @@ urlpatterns = [
         views.cash_book,
         name="cash_book",
     ),
+    path(
+        "club/<int:pk>/print/cash-book/<str:fund>/<int:year>/<int:month>/",
+        books.cash_book,
+        name="print_cash_book",
+    ),
+    path("club/<int:pk>/print/loans/", books.loan_ledger, name="print_loan_ledger"),
+    path("club/<int:pk>/print/golden-heart/", books.golden_heart, name="print_golden_heart"),
     path("entries/<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("loans/<int:pk>/", views.loan, name="loan"),
     path("loans/<int:pk>/<str:action>/", views.loan, name="loan_action"),

@@ -649,12 +649,9 @@ def collect_current(request, pk):
 # Books -------------------------------------------------------------------------------------------
 
 
-@scoped
-def cash_book(request, pk, fund, year, month):
-    club = _club_for_user(request, pk)
-    if fund not in FundKind.values:
-        raise Http404
-    month = _month_or_404(year, month)
+def cash_book_rows(club, fund: str, month: datetime.date):
+    """(opening balance, the month's entries each with its balance_after, closing balance): the
+    cash book of one fund of a club that the caller reached through the scope."""
     fund_row = Fund.objects.filter(club=club, kind=fund).first()
     opening = ledger.balance(fund_row, month - datetime.timedelta(days=1)) if fund_row else 0
     entries = (
@@ -670,6 +667,16 @@ def cash_book(request, pk, fund, year, month):
         entry.balance_after = running
         rows.append(entry)
     closing = ledger.balance(fund_row, _month_end(month)) if fund_row else 0
+    return opening, rows, closing
+
+
+@scoped
+def cash_book(request, pk, fund, year, month):
+    club = _club_for_user(request, pk)
+    if fund not in FundKind.values:
+        raise Http404
+    month = _month_or_404(year, month)
+    opening, rows, closing = cash_book_rows(club, fund, month)
     title = _("Cash book · %(fund)s · %(m)s") % {
         "fund": FundKind(fund).label,
         "m": f"{month:%m/%Y}",
@@ -694,6 +701,9 @@ def cash_book(request, pk, fund, year, month):
             "next": _month_end(month) + datetime.timedelta(days=1),
             "today": _today(),
             "may_record": _may_record(request.user, club),
+            "print_url": reverse(
+                "finance:print_cash_book", args=[club.pk, fund, month.year, month.month]
+            ),
             "breadcrumbs": _crumbs(club, (title, None)),
         },
     )
@@ -784,18 +794,30 @@ def _loan_columns() -> list[xlsx.Col]:
     ]
 
 
-@scoped
-def loan_ledger(request, pk):
-    """All loans of a club with their figures on a date: the paper loan ledger."""
-    club = _club_for_user(request, pk)
-    on = _on(request)
-    loans = _late_rows(
+def ledger_loans(club, on: datetime.date) -> list:
+    """The club's disbursed loans with their figures on `on`, in the order they were lent."""
+    return _late_rows(
         ledger.with_figures(
             Loan.objects.filter(club=club, disbursed_on__isnull=False).select_related("member"),
             on,
         ).order_by("disbursed_on", "pk"),
         on,
     )
+
+
+def ledger_totals(loans) -> dict:
+    return {
+        k: sum(getattr(loan, k) for loan in loans)
+        for k in ("amount", "principal_repaid", "interest_paid", "written_off", "outstanding")
+    }
+
+
+@scoped
+def loan_ledger(request, pk):
+    """All loans of a club with their figures on a date: the paper loan ledger."""
+    club = _club_for_user(request, pk)
+    on = _on(request)
+    loans = ledger_loans(club, on)
     title = _("Loan ledger")
     if request.GET.get("format") == "xlsx":
         book = xlsx.Book()
@@ -803,10 +825,7 @@ def loan_ledger(request, pk):
             _loan_table_rows(loans, on)
         )
         return book.response(xlsx.filename("So cho vay", club.code, f"{on:%Y-%m-%d}"))
-    totals = {
-        k: sum(getattr(loan, k) for loan in loans)
-        for k in ("amount", "principal_repaid", "interest_paid", "written_off", "outstanding")
-    }
+    totals = ledger_totals(loans)
     return render(
         request,
         "finance/loan_ledger.html",
@@ -816,6 +835,8 @@ def loan_ledger(request, pk):
             "loans": loans,
             "totals": totals,
             "title": title,
+            "print_url": reverse("finance:print_loan_ledger", args=[club.pk])
+            + f"?on={on:%Y-%m-%d}",
             "breadcrumbs": _crumbs(club, (title, None)),
         },
     )

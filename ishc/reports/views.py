@@ -352,9 +352,9 @@ def communes(request):
     )
 
 
-@scoped
-def period(request):
-    """Quarterly or yearly report of a commune, a province or the nation."""
+def period_data(request):
+    """(unit, year, quarter, first month, last month, aggregated rows) of the quarterly or
+    yearly report the request asks for, within the user's scope."""
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
@@ -386,6 +386,14 @@ def period(request):
         group_by = "club__province_id"
     first, last = aggregate.period_months(year, quarter)
     data = aggregate.period_report(clubs, first, last, group_by)
+    return unit, year, quarter, first, last, data
+
+
+@scoped
+def period(request):
+    """Quarterly or yearly report of a commune, a province or the nation."""
+    today = timezone.localdate()
+    unit, year, quarter, first, last, data = period_data(request)
     if request.GET.get("format") == "xlsx":
         return aggregate.export(data, unit, year, quarter)
     return render(
@@ -404,7 +412,7 @@ def period(request):
             "stocks": STOCKS,
             "money": MONEY,
             "units": _period_units(request.user),
-            "national": scope.national,
+            "national": scope_of(request.user).national,
             "breadcrumbs": _crumbs((_("Quarterly and yearly reports"), None)),
         },
     )

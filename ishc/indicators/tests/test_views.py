@@ -288,3 +288,22 @@ def test_it_offers_a_province_its_own_plan(client, ledger):
     client.force_login(ledger.outsider)
     other = client.get(f"/dashboard/commune/{ledger.c3.pk}/?programme={plan}")
     assert plan not in [p.code for p in other.context["programmes"]]
+
+
+def test_it_hands_out_a_vietnamese_targets_template_that_imports_as_it_is(client, world):
+    client.force_login(world.province)
+    response = client.get(reverse("indicators:target_template"))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Chỉ tiêu", "Danh mục chỉ tiêu", "Hướng dẫn"]
+    headers = [c.value for c in book["Chỉ tiêu"][1]]
+    assert headers[:4] == ["Mã chương trình", "Giai đoạn", "Năm", "Mã chỉ tiêu"]
+    assert not [h for h in headers if h and "_" in h]  # no machine names
+    # The example row, for the user's own province, imports unchanged.
+    book["Chỉ tiêu"]["E2"] = str(world.P.code)
+    buf = io.BytesIO()
+    book.save(buf)
+    buf.seek(0)
+    buf.name = "chi-tieu.xlsx"
+    response = client.post("/dashboard/targets/import/", {"file": buf})
+    assert response.status_code == 302
+    assert Target.objects.get(unit=world.P).comparison == "at_least"
