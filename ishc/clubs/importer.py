@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from ishc.accounts.permissions import require
 from ishc.accounts.scope import editable
 from ishc.audit.services import entry, record_many
 from ishc.core.text import fold
@@ -933,6 +934,7 @@ _FIELD_DEFAULTS = [(f, _DEFAULTS.get(f)) for f in MEMBER_FIELDS]
 def commit_members(user, report: Report, filename: str = "") -> Report:
     """Write every validated row in one transaction: new members with their first period,
     updates of existing ones, groups named in the file, and one audit entry per club."""
+    require(user, "clubs.import")
     assert report.ok, "commit only a report without errors"
     connection = connections[router.db_for_write(Member)]
     adapt_date = connection.ops.adapt_datefield_value
@@ -1187,6 +1189,7 @@ CLUB_FIELDS = [c.key for c in CLUB_COLUMNS if c.key not in ("code", "commune", "
 def commit_clubs(user, report: Report, filename: str = "") -> Report:
     """Clubs are few per file (a province has hundreds), so each goes through the same service
     as the form, which allocates its code and writes its audit entry."""
+    require(user, "clubs.create")
     assert report.ok, "commit only a report without errors"
     with transaction.atomic():
         for v in report.rows:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from ishc.accounts.permissions import require
 from ishc.audit.services import record, snapshot
 from ishc.core.text import fold
 from ishc.geo.models import Level, Scheme, Unit
@@ -75,11 +76,14 @@ def create_club(
 ) -> Club:
     """A new club, with a nationally unique code "<2025 province code>-<number>" that never
     changes, even if the club is later moved to another commune."""
+    require(user, "clubs.create")
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 club = Club(founded_on=founded_on, **fields)
                 place_club(club, registered)
+                # Where the club lands (its 2025 commune, else its province) must be the user's.
+                require(user, "clubs.create", club.commune or club.province)
                 club.code = fields.get("code") or _next_code(club.province)
                 club.save()
                 ClubStatusChange.objects.create(
@@ -98,6 +102,7 @@ def create_club(
 def update_club(user, club: Club, *, registered: Unit | None = None, **fields) -> Club:
     """Change a club's details. A new registered unit re-runs the resolver; the code never
     changes, nor does the status (that is set_status's job)."""
+    require(user, "clubs.edit", club)
     fields.pop("code", None)
     fields.pop("status", None)
     with transaction.atomic():
@@ -115,6 +120,7 @@ def update_club(user, club: Club, *, registered: Unit | None = None, **fields) -
 
 def confirm_commune(user, club: Club, commune: Unit) -> Club:
     """A person chooses the 2025 commune of a club whose successor was ambiguous (or missing)."""
+    require(user, "clubs.confirm_commune", club)
     if commune.scheme != Scheme.CURRENT or commune.level != Level.COMMUNE:
         raise ValidationError(_("Choose a commune of 2025."))
     if commune.province_id != club.province_id:
@@ -152,6 +158,7 @@ def set_status(
     History is never rewritten: a change dated before the latest entry is refused, as it would
     silently make the current status wrong.
     """
+    require(user, "clubs.edit", club)
     if status not in ClubStatus.values:
         raise ValidationError(_("Unknown status."))
     if status == ClubStatus.MERGED:
@@ -214,6 +221,7 @@ def likely_duplicates(
 
 
 def add_member(user, club: Club, *, joined_on: datetime.date, **fields) -> Member:
+    require(user, "clubs.edit", club)
     with transaction.atomic():
         member = Member(club=club, **fields)
         if member.birth_date:
@@ -228,6 +236,7 @@ def add_member(user, club: Club, *, joined_on: datetime.date, **fields) -> Membe
 
 
 def update_member(user, member: Member, **fields) -> Member:
+    require(user, "clubs.edit", member)
     fields.pop("club", None)  # moving between clubs is move_member's job
     with transaction.atomic():
         before = snapshot(member)
@@ -248,6 +257,7 @@ def _open_period(member: Member) -> Membership | None:
 
 def leave_club(user, member: Member, *, on: datetime.date, reason: str) -> Membership:
     """Close the member's current period. The leaving day is the first day not counted."""
+    require(user, "clubs.edit", member)
     if not reason:
         raise ValidationError(_("Give the reason for leaving."))
     with transaction.atomic():
@@ -274,6 +284,7 @@ def leave_club(user, member: Member, *, on: datetime.date, reason: str) -> Membe
 
 def rejoin_club(user, member: Member, *, on: datetime.date) -> Membership:
     """Open a new period in the member's club: the earlier periods stay as they were."""
+    require(user, "clubs.edit", member)
     with transaction.atomic():
         if _open_period(member) is not None:
             raise ValidationError(_("This person is already a member."))
@@ -290,6 +301,8 @@ def move_member(
 ) -> Membership:
     """Move a member to another club from `on`: the period in the old club ends that day and a
     new one starts, so both clubs' history (and composition at past dates) stays right."""
+    require(user, "clubs.edit", member)
+    require(user, "clubs.edit", to_club)
     if to_club.pk == member.club_id:
         raise ValidationError(_("The member is already in this club."))
     with transaction.atomic():
@@ -340,6 +353,7 @@ def add_board_term(
     ended_on: datetime.date | None = None,
     area: str = "",
 ) -> BoardPosition:
+    require(user, "clubs.edit", club)
     _check_member_of(member, club)
     _check_dates(started_on, ended_on)
     if position == Position.AREA and not area:
@@ -367,6 +381,7 @@ def add_board_term(
 
 
 def end_board_term(user, term: BoardPosition, *, on: datetime.date) -> BoardPosition:
+    require(user, "clubs.edit", term)
     _check_dates(term.started_on, on)
     with transaction.atomic():
         term.ended_on = on
@@ -380,6 +395,7 @@ def save_group(
 ) -> Group:
     """Create a group, or rename it / change its leader. The leader must be in the club, and
     joins the group if not in it yet."""
+    require(user, "clubs.edit", club)
     if leader is not None:
         _check_member_of(leader, club)
     name = name.strip()
@@ -411,6 +427,7 @@ def add_volunteer(
     started_on: datetime.date,
     ended_on: datetime.date | None = None,
 ) -> VolunteerRole:
+    require(user, "clubs.edit", club)
     _check_member_of(member, club)
     _check_dates(started_on, ended_on)
     with transaction.atomic():
@@ -422,6 +439,7 @@ def add_volunteer(
 
 
 def end_volunteer(user, role: VolunteerRole, *, on: datetime.date) -> VolunteerRole:
+    require(user, "clubs.edit", role)
     _check_dates(role.started_on, on)
     with transaction.atomic():
         role.ended_on = on
