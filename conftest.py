@@ -30,6 +30,14 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_result_cache(settings):
+    """Cached figures are current until a change commits (ishc.core.versions), and a test's
+    transaction never commits: tests of the cache turn it on and run the on-commit callbacks
+    (ishc/indicators/tests/test_cache.py, ishc/core/tests/test_home.py)."""
+    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 0}
+
+
 def make_unit(scheme, level, code, name, parent=None, province=None) -> Unit:
     unit = Unit(
         scheme=scheme,
@@ -96,3 +104,89 @@ def world(db):
 @pytest.fixture
 def older_age():
     return settings.ISHC["OLDER_AGE"]
+
+
+# Browser tests ---------------------------------------------------------------------------------
+# Playwright (from PyPI) drives Debian's chromium at /usr/bin/chromium; it never downloads a
+# browser. In CI (CI=true) a missing browser fails the run; on a developer's machine the tests
+# are skipped and the run ends with a loud warning, so nobody takes a green run for a full one.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+_browser_skipped: list[str] = []
+
+
+def _browser_missing() -> str:
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (make install)"
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    import os
+
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Browser tests cannot run in CI: {missing}")
+        _browser_skipped.append(missing)
+        pytest.skip(missing)
+    # Playwright's sync API runs an event loop in this thread; the tests still use the ORM
+    # synchronously between steps, which Django would otherwise refuse.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep a screenshot of every open page of a failed browser test (in .browser-failures/,
+    which git ignores)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    pages = item.funcargs.get("browser_pages")
+    if not pages:
+        return
+    from pathlib import Path
+
+    folder = Path(__file__).parent / ".browser-failures"
+    folder.mkdir(exist_ok=True)
+    for i, page in enumerate(pages):
+        try:
+            page.screenshot(path=str(folder / f"{item.name}-{i}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - a closed page must not hide the real failure
+            pass
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _browser_skipped:
+        bar = "!" * 78
+        terminalreporter.write_line(bar, red=True, bold=True)
+        terminalreporter.write_line(
+            f"BROWSER TESTS SKIPPED: {_browser_skipped[0]}. The meeting-day flow was NOT tested "
+            "in Chromium.",
+            red=True,
+            bold=True,
+        )
+        terminalreporter.write_line(bar, red=True, bold=True)

@@ -106,6 +106,7 @@ def main() -> None:
                 "0912345678",
                 None,
                 "15/03/2024" if i % 2 else datetime.date(2024, 3, 15),
+                None,
             ]
         )
     buffer = io.BytesIO()

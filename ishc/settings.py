@@ -29,6 +29,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = os.getenv("SITE_NAME", "ISHC")
+# BEHIND_PROXY=1: requests come through our own reverse proxy, which terminates HTTPS and sets
+# X-Forwarded-Proto and X-Forwarded-For. Only then are those headers believed (a client could
+# send them itself): the scheme for links in mails and for HSTS, the address for the lock-out.
+BEHIND_PROXY = envbool("BEHIND_PROXY", "0")
 
 # Our translations of Django's own messages that read wrong in Vietnamese ("Nhập một số tổng
 # thể." for "Enter a whole number."): LOCALE_PATHS is read before every app's catalogue and
@@ -46,6 +50,9 @@ INSTALLED_APPS = [
     "ishc.activities",
     "ishc.reports",
     "ishc.board",
+    "ishc.api",
+    # Swagger UI for /api/v1/docs is served from ninja's bundled static files, never a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +61,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +74,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: a repeated once-only token answers the first result.
+    "ishc.core.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ishc.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "ishc.urls"
@@ -103,7 +116,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+# "shared" is a cache every worker process sees: Redis when REDIS_URL is set, else a table in
+# the database. Counters that must hold across gunicorn workers (the API's per-token rate
+# limit) live there, never in a process's own memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ishc_shared_cache",
+    },
+}
+if os.getenv("REDIS_URL"):
+    CACHES["default"] = CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def caches_for(redis_url: str) -> dict:
+    """One cache shared by every worker and server (dashboards, the home page's counts, log-in
+    lock-outs): Redis when REDIS_URL is set, else a table in the database. Never Django's
+    per-process memory cache: each worker would recompute the country on its own and keep
+    results the other workers have already replaced."""
+    if redis_url:
+        default = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "ishc"),
+        }
+    else:
+        # Created by `migrate` (ishc.core.apps: createcachetable after every migrate).
+        default = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ishc_cache",
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "ishc"),
+        }
+    return {"default": default}
+
+
+CACHES = caches_for(os.getenv("REDIS_URL", ""))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -118,13 +170,76 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Lock-out: after this many failed log-ins for one user name, further attempts are refused for
-# LOGIN_LOCK_MINUTES, even with the right password.
+# Lock-out (ishc.accounts.lockout, on django-axes): after LOGIN_MAX_FAILURES failed log-ins for
+# one user name from one address, that pair is refused for LOGIN_LOCK_MINUTES, even with the right
+# password; the same name from another address still gets in. An address that fails
+# LOGIN_MAX_ADDRESS_FAILURES times on all names together in that window is refused before any
+# password is hashed.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_ADDRESS_FAILURES = envint("LOGIN_MAX_ADDRESS_FAILURES", 30)
 LOGIN_LOCK_MINUTES = envint("LOGIN_LOCK_MINUTES", 15)
+# Password-reset mails within an hour: per mailbox, and different mailboxes per address
+# (ishc.accounts.reset).
+PASSWORD_RESET_MAX_PER_EMAIL = envint("PASSWORD_RESET_MAX_PER_EMAIL", 3)
+PASSWORD_RESET_MAX_PER_ADDRESS = envint("PASSWORD_RESET_MAX_PER_ADDRESS", 10)
+# axes' backend comes first, so that a locked pair is refused before the password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "ishc.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "ishc.accounts.lockout.cool_off"
+AXES_USERNAME_CALLABLE = "ishc.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "ishc.accounts.lockout.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A failure while locked does not restart the cool-off: the officer's wait has an end.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful log-ins are not kept by axes (the audit log is ours); failures are kept only as
+# the counters above.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
 
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS=1: the site is served over HTTPS (SECURE_COOKIES=1 is the older name of the same
+# switch). Cookies are then sent over HTTPS only, plain HTTP is redirected, and browsers are told
+# by HSTS to use nothing else for HSTS_SECONDS (a year). Behind a proxy (BEHIND_PROXY=1) the
+# proxy's X-Forwarded-Proto says whether the request came over HTTPS; without BEHIND_PROXY that
+# header is ignored, since any client could send it.
+HTTPS = envbool("HTTPS", os.getenv("SECURE_COOKIES", "0"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading commits the whole domain to HTTPS in every browser for months: the domain's owner
+# decides (HSTS_PRELOAD=1), hence the silenced deploy check below.
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "0")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SILENCED_SYSTEM_CHECKS = [
+    "security.W021",  # HSTS preload: see above
+    # axes' middleware would answer a locked log-in with its own page; our log-in forms show the
+    # lock-out as a form error instead (ishc.accounts.forms), so the middleware is not used.
+    "axes.W002",
+]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, so an injected
+# <script> or on…= attribute never runs. Pages keep no inline script: behaviour lives in static
+# files (core/static/core/ishc.js and each app's). Inline style attributes are allowed: the
+# layout uses a few (chart heights, map legend colours) and htmx adds its indicator style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "ishc@localhost")
@@ -159,11 +274,20 @@ MEDIA_URL = "media/"
 # Uploads (regulations, evidence, Excel files) larger than this are refused with a message.
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+# Archives (Office files, .xlsx imports) are checked member by member in a stream before anything
+# reads them (ishc.core.uploads): all members together may inflate to at most this many MB, and no
+# member beyond its first MB to more than UPLOAD_MAX_RATIO times its compressed size. A 20,000-row
+# import inflates to about 40 MB at a ratio under 20.
+UPLOAD_MAX_INFLATED_MB = envint("UPLOAD_MAX_INFLATED_MB", 200)
+UPLOAD_MAX_RATIO = envint("UPLOAD_MAX_RATIO", 200)
+UPLOAD_MAX_MEMBERS = envint("UPLOAD_MAX_MEMBERS", 2000)
 # Collection sheets and attendance lists post one field per member and column.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Domain settings: practice varies between provinces, so these are configuration, not code.
 ISHC = {
+    # Requests per minute for each API token (or logged-in session), counted in the shared cache.
+    "API_REQUESTS_PER_MINUTE": envint("ISHC_API_REQUESTS_PER_MINUTE", 300),
     "OLDER_AGE": envint("ISHC_OLDER_AGE", 60),
     "OLDER_AGE_LOCAL": envint("ISHC_OLDER_AGE_LOCAL", 55),
     "CLUB_SIZE_BAND": (50, 70),

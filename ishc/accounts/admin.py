@@ -5,7 +5,7 @@ from ishc.audit.admin import AuditedAdmin
 from ishc.audit.services import record
 
 from .forms import ThrottledAdminAuthenticationForm
-from .models import Assignment, LoginThrottle, User
+from .models import Assignment, User
 
 # The admin's log-in counts failures and honours the lock-out exactly like the site's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -31,8 +31,3 @@ class ISHCUserAdmin(AuditedAdmin, UserAdmin):
         if request.method == "POST" and response.status_code == 302:
             record(request.user, "admin.accounts.user.password_set", self.get_object(request, id))
         return response
-
-
-@admin.register(LoginThrottle)
-class LoginThrottleAdmin(AuditedAdmin):
-    list_display = ["username", "failures", "locked_until"]

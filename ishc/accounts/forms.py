@@ -3,12 +3,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import LoginThrottle
+from . import lockout
 
 
 class ThrottleMixin:
-    """Refuses a user name locked after repeated failures. Every log-in page uses it (the site's
-    and the admin's), so that a guesser cannot move to the page that does not count."""
+    """The lock-out on every log-in page (the site's and the admin's), so that a guesser cannot
+    move to the page that does not count. What is counted and when it locks is decided in
+    ishc.accounts.lockout and django-axes; this form only turns a refusal into a message."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -19,17 +20,17 @@ class ThrottleMixin:
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        if username and LoginThrottle.is_locked(username):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        locked = forms.ValidationError(self.error_messages["locked"], code="locked")
+        # Before authenticate(): an address spraying many names is refused without a hash.
+        if self.request is not None and lockout.address_throttled(self.request):
+            raise locked
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            if username:
-                LoginThrottle.record_failure(username)
+            # axes' backend marks the request when the pair is (or has just become) locked.
+            if getattr(self.request, "axes_locked_out", False):
+                raise locked from None
             raise
-        LoginThrottle.record_success(username)
-        return cleaned
 
 
 class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):

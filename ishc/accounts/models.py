@@ -5,14 +5,10 @@ whether they may *enter* data there comes from their role. Both are read in one 
 ishc.accounts.scope.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,32 +105,10 @@ class Assignment(models.Model):
             raise ValidationError(_("Assign 2025 units only."))
 
 
-class LoginThrottle(models.Model):
-    """Failed log-ins per user name, so that password guessing is slowed to a crawl.
+class ResetRequest(models.Model):
+    """A password reset someone asked for, kept a day to limit the mails: an address that asks
+    for many people's resets, or many resets for one mailbox, is a nuisance or a probe."""
 
-    Keyed by the name typed, not by the user, so that guessing names reveals nothing: an unknown
-    name is locked the same way as a real one.
-    """
-
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-
-    @classmethod
-    def is_locked(cls, username: str) -> bool:
-        return cls.objects.filter(
-            username=username.lower(), locked_until__gt=timezone.now()
-        ).exists()
-
-    @classmethod
-    def record_failure(cls, username: str) -> None:
-        row, _created = cls.objects.get_or_create(username=username.lower())
-        row.failures += 1
-        if row.failures >= settings.LOGIN_MAX_FAILURES:
-            row.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            row.failures = 0
-        row.save()
-
-    @classmethod
-    def record_success(cls, username: str) -> None:
-        cls.objects.filter(username=username.lower()).delete()
+    email = models.CharField(max_length=254, db_index=True)
+    address = models.CharField(max_length=45, db_index=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)

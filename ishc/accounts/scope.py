@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import READ_ONLY_ROLES, User
 
@@ -227,3 +228,23 @@ def manageable_users(user: User) -> QuerySet:
     return qs.filter(pk__in=Assignment.objects.filter(inside).values("user_id")).exclude(
         pk__in=Assignment.objects.exclude(inside).values("user_id")
     )
+
+
+def scope_name(user: User) -> str:
+    """The units a user sees, in words, for the title of a list that covers the whole scope (an
+    export of "all my clubs" names whose clubs they are)."""
+    from ishc.clubs.models import Club
+    from ishc.geo.models import Unit
+
+    scope = scope_of(user)
+    if scope.national:
+        return str(_("Whole country"))
+    names = list(
+        Unit.objects.filter(pk__in=scope.province_ids | scope.commune_ids)
+        .order_by("level", "name")
+        .values_list("name", flat=True)
+    )
+    names += (
+        Club.objects.filter(pk__in=scope.club_ids).order_by("name").values_list("name", flat=True)
+    )
+    return ", ".join(names)

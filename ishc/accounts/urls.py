@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import views
 from .forms import ThrottledAuthenticationForm
+from .reset import RateLimitedPasswordResetView
 
 urlpatterns = [
     path(
@@ -19,7 +20,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -310,3 +310,54 @@ def active_on_q(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}since__lte": day}) & (
         Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": day})
     )
+
+
+class SyncField(models.TextChoices):
+    """What one line sent by the meeting-day flow sets. Each line sets one field of one member
+    (or one loan, or the meeting), so two phones on one meeting merge field by field."""
+
+    PRESENT = "present", _("attendance")
+    PRESSURE = "bp", _("blood pressure")
+    WEIGHT = "weight", _("weight")
+    FEE = "fee", _("member fee")
+    REPAYMENT = "repayment", _("repayment")
+    TOPIC = "topic", _("topic presented")
+    CULTURE = "culture", _("culture item performed")
+
+
+class SyncOutcome(models.TextChoices):
+    APPLIED = "applied", _("saved")
+    REFUSED = "refused", _("refused")
+    CONFLICT = "conflict", _("conflict")
+
+
+class SyncedLine(models.Model):
+    """One line the meeting-day flow sent, keyed by the UUID the phone generated when the value
+    was typed. The row is the idempotency record: a retried send (the phone never heard the
+    answer) finds it and gets the same answer back, and nothing is written twice. It is also
+    where the money lines remember which entries they posted, so that a second phone's repayment
+    of the same loan is seen as a conflict instead of a second payment."""
+
+    SCOPE_CLUB = "club"
+
+    uuid = models.UUIDField(unique=True)
+    club = models.ForeignKey("clubs.Club", models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, models.PROTECT, null=True, related_name="synced_lines")
+    field = models.CharField(max_length=10, choices=SyncField.choices)
+    member = models.ForeignKey("clubs.Member", models.PROTECT, null=True, related_name="+")
+    loan = models.ForeignKey("finance.Loan", models.PROTECT, null=True, related_name="+")
+    value = models.JSONField(null=True)
+    outcome = models.CharField(max_length=10, choices=SyncOutcome.choices)
+    # The answer given the first time, replayed as it was to a retry.
+    answer = models.JSONField()
+    # The finance entries a fee or repayment line posted (none for the other fields).
+    entries = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # The last applied line of one field of one member at one meeting (merge rule).
+            models.Index(fields=["meeting", "field", "member"], name="synced_meeting_field"),
+            models.Index(fields=["meeting", "field", "loan"], name="synced_meeting_loan"),
+        ]

@@ -16,6 +16,7 @@ from ishc.accounts.permissions import require
 from ishc.audit.services import record, snapshot
 from ishc.clubs import services as clubs_services
 from ishc.clubs.models import Club, Member, Membership, VolunteerKind, VolunteerRole
+from ishc.core.text import by_vietnamese_name
 
 from .models import (
     ActivityRecord,
@@ -38,9 +39,15 @@ class ReadingInput:
 
 
 def members_on(club: Club, day: datetime.date):
-    """The club's members on `day`, by name (the attendance list of a meeting that day)."""
+    """The club's members on `day` (the attendance list of a meeting that day). A queryset, for
+    forms' choices; lists people read go through roster_on, in the register's order."""
     ids = Membership.objects.on(day).filter(club=club).values("member_id")
     return Member.objects.filter(pk__in=ids).order_by("full_name")
+
+
+def roster_on(club: Club, day: datetime.date) -> list[Member]:
+    """The club's members on `day` in Vietnamese alphabetical order, as the register lists them."""
+    return by_vietnamese_name(members_on(club, day))
 
 
 def _check_day(club: Club, day: datetime.date, errors: list[str]) -> None:
@@ -96,8 +103,9 @@ def save_meeting(
 ) -> Meeting:
     """Create or replace a meeting with its attendance and readings, all or nothing.
 
-    Attendance and readings are only for people who were members on the day; a reading's member
-    need not be ticked present (the measuring is sometimes done at home), but must be a member.
+    Attendance and readings are only for people who were members on the day. A measured member
+    counts as present even when the box was not ticked: readings are taken at the meeting, and
+    a tick missed in the hurry must not make a measured member absent in the figures.
     """
     require(user, "activities.record", club)
     errors: list[str] = []
@@ -110,9 +118,21 @@ def save_meeting(
     names = dict(members_on(club, held_on).values_list("pk", "full_name"))
     strangers = [i for i in set(attendee_ids) | {r.member_id for r in readings} if i not in names]
     if strangers:
+        # Name them: "3 people" sends the treasurer hunting through the whole grid.
+        # Name them: "3 people" sends the treasurer hunting through the whole grid. People of
+        # other clubs are only counted (their names are not this user's to see).
+        who = by_vietnamese_name(
+            Member.objects.filter(pk__in=strangers, club=club).values_list("full_name", flat=True),
+            name=str,
+        )
+        listed = who + (
+            [_("%(count)s people of other clubs") % {"count": len(strangers) - len(who)}]
+            if len(strangers) > len(who)
+            else []
+        )
         errors.append(
-            _("%(count)s people ticked or measured were not members of the club on that day.")
-            % {"count": len(strangers)}
+            _("Not members of the club on %(day)s: %(names)s.")
+            % {"day": f"{held_on:%d/%m/%Y}", "names": ", ".join(listed)}
         )
     for r in readings:
         errors.extend(check_reading(r, names.get(r.member_id, str(r.member_id))))
@@ -132,8 +152,9 @@ def save_meeting(
         # whole grid.
         meeting.attendance.all().delete()
         meeting.readings.all().delete()
+        measured = {r.member_id for r in readings if r.systolic is not None or r.weight_kg}
         Attendance.objects.bulk_create(
-            Attendance(meeting=meeting, member_id=i) for i in sorted(set(attendee_ids))
+            Attendance(meeting=meeting, member_id=i) for i in sorted(set(attendee_ids) | measured)
         )
         Reading.objects.bulk_create(
             Reading(
@@ -146,7 +167,7 @@ def save_meeting(
             for r in readings
             if r.systolic is not None or r.weight_kg is not None
         )
-        data = {"attendees": len(set(attendee_ids)), "readings": len(readings)}
+        data = {"attendees": len(set(attendee_ids) | measured), "readings": len(readings)}
         if before is None:
             record(user, "activities.meeting.created", meeting, after=snapshot(meeting), data=data)
         else:

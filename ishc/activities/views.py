@@ -2,12 +2,15 @@
 access is decided by the _get_* helpers (through ishc.accounts.scope), changes by services."""
 
 import datetime
+import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +20,9 @@ from ishc.accounts.scope import editable, editable_or_404, visible, visible_or_4
 from ishc.clubs.models import Club, ClubStatus, VolunteerKind, VolunteerRole
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
+from ishc.core.text import by_vietnamese_name
 
-from . import services
+from . import offline, services
 from .figures import expected_visits
 from .forms import (
     KIND_FIELDS,
@@ -44,6 +48,7 @@ from .models import (
     active_on_q,
     bp_flag_q,
 )
+from .offline import meeting_day_strings
 
 
 def _get_club_for_user(request, club_id: int, edit: bool = False) -> Club:
@@ -143,7 +148,7 @@ def _meeting_form(request, club: Club, meeting: Meeting | None):
         form = MeetingForm(request.POST)
         if form.is_valid():
             day = form.cleaned_data["held_on"]
-        members = services.members_on(club, day)
+        members = services.roster_on(club, day)
         if form.is_valid():
             present, readings, errors = parse_grid(request.POST, members)
             if not errors:
@@ -165,6 +170,12 @@ def _meeting_form(request, club: Club, meeting: Meeting | None):
                 form.add_error(None, e)
         rows = _grid_rows(members, meeting, request.POST)
     else:
+        if meeting is None:
+            # A meeting entered late lists the members of its own date (?held_on=…), not today's.
+            try:
+                day = min(datetime.date.fromisoformat(request.GET.get("held_on", "")), day)
+            except ValueError:
+                pass
         initial = {"held_on": day}
         if meeting:
             initial.update(
@@ -174,7 +185,7 @@ def _meeting_form(request, club: Club, meeting: Meeting | None):
                 plan=meeting.plan,
             )
         form = MeetingForm(initial=initial)
-        rows = _grid_rows(services.members_on(club, day), meeting)
+        rows = _grid_rows(services.roster_on(club, day), meeting)
     title = _("Edit meeting") if meeting else _("New monthly meeting")
     return render(
         request,
@@ -204,14 +215,16 @@ def meeting_edit(request, pk: int):
 @scoped
 def meeting(request, pk: int):
     meeting = _get_meeting_for_user(request, pk)
-    readings = meeting.readings.select_related("member").order_by("member__full_name")
+    readings = by_vietnamese_name(
+        meeting.readings.select_related("member"), name=lambda r: r.member.full_name
+    )
     return render(
         request,
         "activities/meeting.html",
         {
             "meeting": meeting,
             "club": meeting.club,
-            "attendees": meeting.attendees.order_by("full_name"),
+            "attendees": by_vietnamese_name(meeting.attendees.all()),
             "readings": readings,
             "flagged": [r for r in readings if r.flagged],
             "can_edit": _can_edit(request, meeting.club),
@@ -387,4 +400,77 @@ def areas(request):
         request,
         "activities/areas.html",
         {"areas": areas},
+    )
+
+
+# Meeting day ----------------------------------------------------------------------------------
+
+
+@scoped
+def meeting_day_current(request, club_id: int):
+    today = timezone.localdate()
+    return redirect("meetingday:month", club_id, today.year, today.month)
+
+
+@scoped
+def meeting_day(request, club_id: int, year: int, month: int):
+    """The shell of the offline meeting-day flow. Everything in it is drawn by
+    static/activities/meeting-day.js from the roster the phone keeps, so the same page works
+    with the network off (the service worker keeps a copy)."""
+    club = _get_club_for_user(request, club_id, edit=True)
+    try:
+        month_start = datetime.date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    title = _("Meeting day %(m)s") % {"m": f"{month_start:%m/%Y}"}
+    return render(
+        request,
+        "activities/meeting_day.html",
+        {
+            "club": club,
+            "month": month_start,
+            "title": title,
+            "strings": meeting_day_strings(),
+            "roster_url": reverse("api-v1:meeting_day_roster", args=[club.pk, year, month]),
+            "sync_url": reverse("api-v1:meeting_day_sync", args=[club.pk, year, month]),
+            "breadcrumbs": _crumbs(club, (title, None)),
+        },
+    )
+
+
+def service_worker(request):
+    """The service worker, from the site's root so that its scope covers /clubs/…/meeting-day/.
+    Its cache name carries a version made from the files it keeps, so a new release replaces
+    the old copies instead of serving them forever."""
+    response = render(
+        request,
+        "activities/sw.js",
+        {"version": offline.version(), "shell": json.dumps(offline.shell_urls())},
+        content_type="application/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def manifest(request):
+    return JsonResponse(
+        {
+            "name": _("Intergenerational Self-Help Clubs"),
+            "short_name": "ISHC",
+            "start_url": reverse("home"),
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#198754",
+            "icons": [
+                {
+                    "src": static("core/favicon.svg"),
+                    "sizes": "any",
+                    "type": "image/svg+xml",
+                }
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
     )

@@ -41,3 +41,39 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who looked at or exported members' personal data, as Decree 13/2023/NĐ-CP on personal
+    data protection asks a controller to be able to show.
+
+    Kept apart from AuditEntry on purpose: reading changes nothing, and the audit log's highest
+    id is the dashboards' data version (ishc.indicators.cache), which a page view must not move.
+    Scoped like the audit log, through the club when the access concerned one club, else through
+    the unit (the filter's commune or province, or the reader's own unit)."""
+
+    class Action(models.TextChoices):
+        LIST = "list", _("viewed a member list")
+        VIEW = "view", _("viewed a member's page")
+        EXPORT = "export", _("exported a member list")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("who")
+    )
+    user_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    club = models.ForeignKey("clubs.Club", models.SET_NULL, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("geo.Unit", models.SET_NULL, null=True, blank=True, related_name="+")
+    member = models.ForeignKey(
+        "clubs.Member", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # How many members' rows the list or export held.
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    SCOPE_CLUB = "club"
+    SCOPE_UNIT = "unit"
+
+    class Meta:
+        ordering = ["-at", "-pk"]

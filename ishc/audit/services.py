@@ -8,7 +8,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditEntry
+from ishc.clubs.models import Club
+from ishc.core import versions
+
+from .models import AuditEntry, PersonalDataAccess
 
 
 def _jsonable(value: Any) -> Any:
@@ -79,16 +82,32 @@ def entry(
 
 
 def record(user, action: str, obj: models.Model | None = None, **kwargs) -> AuditEntry:
-    """Write one entry (see entry() for the arguments)."""
+    """Write one entry (see entry() for the arguments); once the change commits, the versions
+    of its club and units move, so cached figures about them are recomputed."""
     audit_entry = entry(user, action, obj, **kwargs)
     audit_entry.save()
+    _moves_versions([audit_entry])
     return audit_entry
 
 
 def record_many(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Write entries built with entry() in one query: an import that touches 150 clubs writes
     one entry per club without 150 round trips."""
-    return AuditEntry.objects.bulk_create(entries, batch_size=500)
+    written = AuditEntry.objects.bulk_create(entries, batch_size=500)
+    _moves_versions(written)
+    return written
+
+
+def _moves_versions(entries: list[AuditEntry]) -> None:
+    club_type = ContentType.objects.get_for_model(Club)
+    clubs = {e.club_id for e in entries if e.club_id}
+    # A member who moves changes the club left as well as the club joined.
+    clubs |= {e.data["from"] for e in entries if isinstance(e.data.get("from"), int)}
+    versions.bump_after_commit(
+        clubs,
+        {e.unit_id for e in entries if e.unit_id},
+        club_itself=any(e.content_type_id == club_type.pk for e in entries),
+    )
 
 
 def _jsonable_dict(payload: dict) -> dict:
@@ -102,3 +121,32 @@ def history(obj: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("user")
+
+
+def personal_data(request, action: str, *, club=None, unit=None, member=None, rows=None):
+    """Log that request.user saw or exported members' personal data (Decree 13/2023).
+
+    With no club or unit named, the reader's own area is used when it is one club or one unit,
+    so that the province sees its communes' officers browsing unfiltered lists."""
+    # Imported here: the clubs and geo apps import this module for record().
+    from ishc.accounts.scope import scope_of
+
+    user = request.user
+    club_id, unit_id = getattr(club, "pk", None), getattr(unit, "pk", None)
+    if club is None and unit is None:
+        scope = scope_of(user)
+        units = scope.province_ids | scope.commune_ids
+        if len(scope.club_ids) == 1 and not units:
+            club_id = next(iter(scope.club_ids))
+        elif len(units) == 1 and not scope.club_ids:
+            unit_id = next(iter(units))
+    return PersonalDataAccess.objects.create(
+        user=user,
+        user_name=user.get_username(),
+        action=action,
+        club_id=club_id,
+        unit_id=unit_id,
+        member=member,
+        rows=rows,
+        path=request.get_full_path()[:300],
+    )

@@ -2,10 +2,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ishc.accounts.decorators import scoped
+from ishc.accounts.permissions import can
 from ishc.accounts.scope import visible
 
 from . import readable
-from .models import AuditEntry
+from .models import AuditEntry, PersonalDataAccess
 
 
 @scoped
@@ -23,5 +24,24 @@ def entries(request):
         e.sentence = readable.sentence(e)
         e.changed = readable.changes(e)
     return render(
-        request, "audit/entries.html", {"page": page, "kind": kind, "kinds": readable.KINDS}
+        request,
+        "audit/entries.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": readable.KINDS,
+            "personal_data": can(request.user, "audit.personal_data"),
+        },
     )
+
+
+@scoped
+def personal_data(request):
+    """Who viewed or exported members' personal data in the user's area, newest first."""
+    if not can(request.user, "audit.personal_data"):
+        return render(request, "audit/personal_data_forbidden.html", status=403)
+    qs = visible(
+        request.user, PersonalDataAccess.objects.select_related("user", "club", "unit", "member")
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/personal_data.html", {"page": page})

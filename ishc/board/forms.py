@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ishc.accounts.models import Role, User
 from ishc.accounts.scope import scope_of, visible
 from ishc.clubs.models import Club
+from ishc.core.uploads import check_document
 from ishc.geo.models import Unit
 from ishc.geo.widgets import CommuneField
 
@@ -22,7 +23,6 @@ from .models import (
     Task,
     TaskStatus,
 )
-from .uploads import check_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -92,7 +92,7 @@ class UploadField(forms.FileField):
     def clean(self, data, initial=None):
         data = super().clean(data, initial)
         if data:
-            check_upload(data)
+            check_document(data)
         return data
 
 

@@ -18,6 +18,7 @@ from ishc.accounts.permissions import require
 from ishc.accounts.scope import editable, scope_of
 from ishc.audit.services import record, snapshot
 from ishc.clubs.models import Club
+from ishc.core.uploads import check_document, clean_name
 from ishc.geo.models import Level, Unit
 
 from .models import (
@@ -34,7 +35,6 @@ from .models import (
     ProgressNote,
     Task,
 )
-from .uploads import check_upload
 
 
 def _check_deadline(deadline: datetime.date, created: datetime.date) -> None:
@@ -133,20 +133,19 @@ def conclusion_to_task(
 
 
 def _store_version(user, document: Document, upload, note: str = "") -> DocumentVersion:
-    checked = check_upload(upload)
+    checked = check_document(upload)
     number = (document.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    stem = (upload.name or "file").rsplit(".", 1)[0][:120]
     version = DocumentVersion(
         document=document,
         number=number,
-        original_name=f"{stem}.{checked.extension}",
+        original_name=clean_name(upload.name, checked.extension),
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
         note=note,
         uploaded_by=user,
     )
-    # The stored name is ours: nothing the browser sent ends up in a path except a cleaned stem.
+    # The stored name is ours: nothing the browser sent ends up in a path.
     version.file.save(f"{checked.sha256[:16]}.{checked.extension}", upload, save=False)
     version.save()
     return version
@@ -176,7 +175,7 @@ def _check_unit_in_scope(user, unit: Unit | None, what: str) -> None:
 
 def create_document(user, *, upload, unit: Unit | None = None, note: str = "", **fields):
     _check_unit_in_scope(user, unit, _("document"))
-    check_upload(upload)  # before anything is written
+    check_document(upload)  # before anything is written
     with transaction.atomic():
         document = Document(unit=unit, level=_level_of(unit), created_by=user, **fields)
         document.save()
@@ -194,7 +193,7 @@ def create_document(user, *, upload, unit: Unit | None = None, note: str = "", *
 
 def add_version(user, document: Document, *, upload, note: str = "") -> DocumentVersion:
     require(user, "board.record", document)
-    check_upload(upload)
+    check_document(upload)
     with transaction.atomic():
         Document.objects.select_for_update().filter(pk=document.pk).first()
         version = _store_version(user, document, upload, note)
@@ -221,7 +220,7 @@ def add_note(
     internal national document, and the task's new status."""
     require(user, "board.note_task", task)
     if upload is not None:
-        check_upload(upload)
+        check_document(upload)
     with transaction.atomic():
         document = None
         if upload is not None:

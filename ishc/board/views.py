@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 from ishc.accounts.decorators import scoped
 from ishc.accounts.permissions import can
 from ishc.accounts.scope import visible
+from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
 from ishc.core.text import fold
+from ishc.core.uploads import send_file
 from ishc.geo.models import Unit
 
 from . import access, figures, services
@@ -182,11 +184,8 @@ def workplan_export(request):
     year, today = _year(request), timezone.localdate()
     tasks = _tasks(request.user).filter(year=year).urgent_first(today)
     content = workplan_xlsx(tasks, year, today)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{year}.xlsx"'
+    response = HttpResponse(content, content_type=xlsx.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{xlsx.filename("Ke hoach", year)}"'
     return response
 
 
@@ -687,12 +686,7 @@ def download(request, pk):
         DocumentVersion.objects.filter(document__in=access.documents(request.user)),
         pk=pk,
     )
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
-    )
+    response = send_file(request, version.file, version.original_name, version.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -58,6 +58,7 @@ class ClubForm(forms.ModelForm):
             "loan_max_months",
             "loan_monthly_rate",
             "loan_method",
+            "loan_early_payoff",
             "mountainous",
             "remote",
             "ethnic_minority_area",

@@ -11,9 +11,10 @@ The rule is "validate everything, then write everything or nothing":
    whose 2025 commune a person must choose);
 3. only when there is no error, write all rows in one transaction with bulk queries.
 
-Re-importing the same file updates: a member is the same when club, name (ignoring diacritics
-and case) and birth year match; a club when its code matches, or, without a code, its name and
-commune.
+Re-importing the same file updates: a member is the same when the row carries the member's code,
+or else when club, exact name and birth match (see validate_members for the near matches a person
+decides); a club when its code matches, or, without a code, its name and commune. On an update an
+empty cell keeps what is stored; CLEAR empties a value.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import datetime
 import gc
 import io
 import re
+import secrets
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
@@ -31,8 +33,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
@@ -40,11 +42,27 @@ from python_calamine import CalamineWorkbook
 from ishc.accounts.permissions import require
 from ishc.accounts.scope import editable
 from ishc.audit.services import entry, record_many
-from ishc.core.text import fold
+from ishc.core import uploads
+from ishc.core.text import clean_name, fold
 from ishc.geo.models import EthnicGroup, Level, Scheme, Unit
 from ishc.geo.resolver import Resolution, province_2025, resolve
 
-from .models import Allowance, Club, Cohort, Group, Household, LoanMethod, Member, Membership, Sex
+from .models import (
+    MAX_LOAN_AMOUNT,
+    MAX_LOAN_MONTHS,
+    MAX_MONTHLY_RATE,
+    Allowance,
+    Club,
+    Cohort,
+    Group,
+    Household,
+    LoanMethod,
+    Member,
+    Membership,
+    PendingImport,
+    Sex,
+    new_member_code,
+)
 from .services import confirm_commune, create_club, update_club
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -131,12 +149,28 @@ class Report:
         return not self.errors
 
     @property
+    def near(self) -> list[dict]:
+        """Rows that may be a registered member, for the person importing to decide: the
+        row's number, its name and birth, and the registered members it may be."""
+        return [
+            {
+                "row_number": r["_row"],
+                "full_name": r.get("full_name"),
+                "birth_date": r.get("birth_date"),
+                "birth_year": r.get("birth_year"),
+                "near_members": r["_near"],
+            }
+            for r in self.rows
+            if r.get("_near")
+        ]
+
+    @property
     def new_rows(self) -> int:
-        return sum(1 for r in self.rows if r.get("_existing") is None)
+        return sum(1 for r in self.rows if r.get("_existing") is None and not r.get("_near"))
 
     @property
     def existing_rows(self) -> int:
-        return len(self.rows) - self.new_rows
+        return sum(1 for r in self.rows if r.get("_existing") is not None and not r.get("_near"))
 
 
 # Cell parsers: each takes the raw cell value and returns a Python value or raises CellError.
@@ -211,15 +245,64 @@ def parse_int(value: Any, low: int, high: int) -> int | None:
     return value
 
 
-def parse_decimal(value: Any) -> Decimal | None:
+def parse_decimal(value: Any, low: Decimal, high: Decimal) -> Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value))
-    try:
-        return Decimal(_text(value).replace(",", "."))
-    except InvalidOperation:
-        raise CellError(_("“%(text)s” is not a number.") % {"text": _text(value)}) from None
+        number = Decimal(str(value))
+    else:
+        try:
+            number = Decimal(_text(value).replace(",", "."))
+        except InvalidOperation:
+            raise CellError(_("“%(text)s” is not a number.") % {"text": _text(value)}) from None
+    if not number.is_finite() or not low <= number <= high:
+        raise CellError(
+            _("%(n)s is out of range (%(low)s–%(high)s).") % {"n": value, "low": low, "high": high}
+        )
+    return number
+
+
+# Written in a cell to empty a stored value on update (an empty cell keeps it); the template's
+# instructions sheet says so. Matched without diacritics and case ("xoá", "XOA").
+CLEAR = "XOÁ"
+_CLEAR_FOLDED = "xoa"
+
+
+class _Cleared:
+    """The value of a cell holding the clear mark."""
+
+    def __repr__(self) -> str:
+        return "CLEARED"
+
+
+CLEARED = _Cleared()
+
+
+def clearable(parse):
+    """A parser that also takes the clear mark, for the values that may be emptied."""
+
+    def parse_or_clear(value: Any):
+        if isinstance(value, str) and fast_fold(value) == _CLEAR_FOLDED:
+            return CLEARED
+        return parse(value)
+
+    parse_or_clear.inner = parse
+    return parse_or_clear
+
+
+def is_date_column(column) -> bool:
+    return getattr(column.parse, "inner", column.parse) is parse_date
+
+
+def parse_phone(value: Any) -> str:
+    """A phone number as text. A cell formatted as a number has lost the leading 0 of a
+    Vietnamese number (0912 345 678 became 912345678): nine digits get it back."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError(_("Write the phone number as text, e.g. 0912345678."))
+        text = str(int(value))
+        return "0" + text if len(text) == 9 else text
+    return _text(value)
 
 
 YES = {"co", "x", "yes", "1", "true", "c"}
@@ -235,6 +318,13 @@ def parse_bool(value: Any) -> bool:
     if folded in NO:
         return False
     raise CellError(_("Write Có or Không."))
+
+
+def parse_flag(value: Any) -> bool | None:
+    """Có/Không for a member: an empty cell is None (kept on update, "Không" when new)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_bool(value)
 
 
 def choice_parser(options: dict[str, str], default: str | None = None):
@@ -266,7 +356,11 @@ HOUSEHOLDS = {
     "Trung bình": Household.AVERAGE,
     "Khá giả": Household.BETTER_OFF,
 }
-ALLOWANCES = {"Lương hưu": Allowance.PENSION, "Trợ cấp xã hội": Allowance.SOCIAL}
+ALLOWANCES = {
+    "Lương hưu": Allowance.PENSION,
+    "Trợ cấp xã hội": Allowance.SOCIAL,
+    "Không": Allowance.NONE,
+}
 COHORTS = {
     "1533": Cohort.P1533,
     "1336": Cohort.P1336,
@@ -308,7 +402,7 @@ MEMBER_COLUMNS = [
     Column(
         "birth_date",
         "Ngày sinh",
-        parse=parse_date,
+        parse=clearable(parse_date),
         width=13,
         note="dd/mm/yyyy; để trống nếu chỉ biết năm sinh.",
     ),
@@ -322,23 +416,43 @@ MEMBER_COLUMNS = [
     Column(
         "household",
         "Hoàn cảnh gia đình",
-        parse=choice_parser(HOUSEHOLDS, Household.AVERAGE),
+        parse=choice_parser(HOUSEHOLDS),
         choices="household",
         width=18,
     ),
-    Column("disabled", "Khuyết tật", parse=parse_bool, choices="yesno", width=10),
-    Column("lives_alone", "Sống một mình", parse=parse_bool, choices="yesno", width=12),
-    Column("health_insurance", "Thẻ BHYT", parse=parse_bool, choices="yesno", width=10),
+    Column("disabled", "Khuyết tật", parse=parse_flag, choices="yesno", width=10),
+    Column("lives_alone", "Sống một mình", parse=parse_flag, choices="yesno", width=12),
+    Column("health_insurance", "Thẻ BHYT", parse=parse_flag, choices="yesno", width=10),
     Column(
         "allowance",
         "Lương hưu/trợ cấp",
-        parse=choice_parser(ALLOWANCES, Allowance.NONE),
+        parse=choice_parser(ALLOWANCES),
         choices="allowance",
         width=16,
     ),
-    Column("phone", "Điện thoại", width=14),
-    Column("group", "Tổ", width=12, note="Tên tổ; tổ chưa có sẽ được tạo."),
-    Column("joined_on", "Ngày vào CLB", True, parse_date, width=13),
+    Column(
+        "phone",
+        "Điện thoại",
+        parse=clearable(parse_phone),
+        width=14,
+        note="Ghi dạng chữ để giữ số 0 đầu, ví dụ 0912345678.",
+    ),
+    Column("group", "Tổ", parse=clearable(_text), width=12, note="Tên tổ; tổ chưa có sẽ được tạo."),
+    Column(
+        "joined_on",
+        "Ngày vào CLB",
+        True,
+        parse_date,
+        width=13,
+        note="Chỉ dùng cho thành viên mới.",
+    ),
+    Column(
+        "code",
+        "Mã thành viên",
+        width=13,
+        note="Để trống cho thành viên mới. Giữ nguyên mã (có trong tệp xuất) để sửa thành viên "
+        "đã có.",
+    ),
 ]
 
 CLUB_COLUMNS = [
@@ -382,16 +496,21 @@ CLUB_COLUMNS = [
     Column(
         "loan_max_amount",
         "Cho vay tối đa (đồng)",
-        parse=lambda v: parse_int(v, 0, 10**12),
+        parse=lambda v: parse_int(v, 1, MAX_LOAN_AMOUNT),
         width=14,
     ),
     Column(
         "loan_max_months",
         "Thời hạn vay tối đa (tháng)",
-        parse=lambda v: parse_int(v, 1, 120),
+        parse=lambda v: parse_int(v, 1, MAX_LOAN_MONTHS),
         width=12,
     ),
-    Column("loan_monthly_rate", "Lãi suất tháng (%)", parse=parse_decimal, width=10),
+    Column(
+        "loan_monthly_rate",
+        "Lãi suất tháng (%)",
+        parse=lambda v: parse_decimal(v, Decimal(0), MAX_MONTHLY_RATE),
+        width=10,
+    ),
     Column(
         "loan_method",
         "Phương thức trả",
@@ -402,6 +521,10 @@ CLUB_COLUMNS = [
 ]
 
 SHEETS = {"members": "Thành viên", "clubs": "Câu lạc bộ"}
+# Columns an export adds for reading only (the club's name, the age, …): a header ending with
+# this mark is skipped by the importer, so an exported list goes back in as it is.
+READ_ONLY = "(chỉ đọc)"
+_READ_ONLY_FOLDED = fast_fold(READ_ONLY)
 COLUMNS = {"members": MEMBER_COLUMNS, "clubs": CLUB_COLUMNS}
 
 
@@ -435,10 +558,11 @@ def open_workbook(data: bytes) -> zipfile.ZipFile:
             _("This is not an Excel .xlsx file. Download the template, fill it in and upload it.")
         )
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-    except zipfile.BadZipFile:
-        raise FileRefused(_("The file is damaged and cannot be opened.")) from None
+        # Every member measured in a stream before calamine or we read any (zip bombs).
+        zf = uploads.open_archive(io.BytesIO(data))
+    except ValidationError as e:
+        raise FileRefused(e.messages[0]) from None
+    names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
         raise FileRefused(
             _(
@@ -449,10 +573,22 @@ def open_workbook(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
+def _damaged() -> FileRefused:
+    return FileRefused(
+        _(
+            "The file is damaged: a part of the Excel workbook is missing or broken. Open it in "
+            "Excel, save it again as .xlsx and upload the new copy."
+        )
+    )
+
+
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → path of its XML inside the package."""
-    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    """Sheet name → path of its XML inside the package (every part checked by open_workbook)."""
+    try:
+        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        raise _damaged() from None
     targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", NS)}
     paths = {}
     for sheet in workbook.findall("m:sheets/m:sheet", NS):
@@ -478,11 +614,22 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
 
     Plain substring counts (bytes.count) keep this pass a small fraction of the import; some
     writers put a namespace prefix on every element ("<x:row>"), which the first chunk tells.
+    That count includes rows with formatting only (a column formatted down to row 25,000
+    writes 25,000 empty rows), so a sheet that seems over the limit is counted again, only
+    the rows holding a value this time.
     """
+    try:
+        return _scan_sheet(zf, path, limit, precise=False)
+    except FileRefused:
+        return _scan_sheet(zf, path, limit, precise=True)
+
+
+def _scan_sheet(zf, path: str, limit: int, *, precise: bool) -> list[tuple[int, int]]:
     rows = 0
     formulas: list[tuple[int, int]] = []
     tail = b""
     prefix = None
+    counted = False  # precise: the current row has been counted (it holds a value)
     with zf.open(path) as stream:
         while True:
             chunk = stream.read(1 << 20)
@@ -505,6 +652,8 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
                     + rb"f[\s>/]",
                     re.S,
                 )
+                # A row's start, or a value (<v>, or <is> for an inline string) in a cell.
+                row_or_value = re.compile(rb"<" + prefix + rb"(row|v|is)[\s>]")
             if chunk:
                 # Cut after the last complete cell so no tag is split between two rounds.
                 cut = buffer.rfind(cell_close)
@@ -512,7 +661,15 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
             else:
                 cut = len(buffer)
             head, tail = buffer[:cut], buffer[cut:]
-            rows += head.count(row_open[0]) + head.count(row_open[1])
+            if precise:
+                for match in row_or_value.finditer(head):
+                    if match.group(1) == b"row":
+                        counted = False
+                    elif not counted:
+                        counted = True
+                        rows += 1
+            else:
+                rows += head.count(row_open[0]) + head.count(row_open[1])
             if rows > limit + 1:  # + the header row
                 raise _too_many(limit)
             if formula_open[0] in head or formula_open[1] in head:
@@ -521,6 +678,31 @@ def scan_sheet(zf: zipfile.ZipFile, path: str, limit: int) -> list[tuple[int, in
                 ]
             if not chunk:
                 return formulas
+
+
+_VALUE = re.compile(rb"<(\w+:)?(v|is)[\s>]")
+
+
+def _refuse_hidden_sheets(zf: zipfile.ZipFile) -> None:
+    """Rows on a hidden sheet are rows nobody sees: refuse the file rather than import or
+    ignore them silently (the template's own sheets are never hidden)."""
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    paths = _sheet_paths(zf)
+    for sheet in workbook.findall("m:sheets/m:sheet", NS):
+        if sheet.get("state") not in ("hidden", "veryHidden"):
+            continue
+        name = sheet.get("name")
+        with zf.open(paths[name]) as stream:
+            holds_data = _VALUE.search(stream.read()) is not None
+        if holds_data:
+            raise FileRefused(
+                _(
+                    "The sheet “%(name)s” is hidden and holds data. Show it (right-click a sheet "
+                    "tab › Unhide), move its rows to the right sheet or delete it, then upload "
+                    "again."
+                )
+                % {"name": name}
+            )
 
 
 def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None:
@@ -546,12 +728,15 @@ def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None
             )
             % {"sheet": sheet, "names": ", ".join(paths)}
         )
+    if paths[sheet] not in zf.NameToInfo:
+        raise _damaged()
+    _refuse_hidden_sheets(zf)
     formulas = scan_sheet(zf, paths[sheet], settings.ISHC["IMPORT_MAX_ROWS"])
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as e:  # calamine raises its own types for every kind of broken file
-        raise FileRefused(_("The file cannot be read: %(error)s") % {"error": e}) from None
+    except Exception:  # calamine raises its own types for every kind of broken file
+        raise _damaged() from None
     headers = rows[0] if rows else []
     report.formulas = set(formulas)
     for r, c in formulas:
@@ -590,7 +775,7 @@ def _map_headers(rows, columns: list[Column], report: Report) -> dict[str, int] 
     found: dict[str, int] = {}
     for index, value in enumerate(rows[0]):
         text = _text(value)
-        if not text:
+        if not text or fast_fold(text).endswith(_READ_ONLY_FOLDED):
             continue
         column = wanted.get(fast_fold(text))
         if column is None:
@@ -630,7 +815,9 @@ def _map_headers(rows, columns: list[Column], report: Report) -> dict[str, int] 
 _MISSING = object()
 
 
-def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Report):
+def _parse_rows(
+    rows, columns: list[Column], found: dict[str, int], report: Report, optional_with: str = ""
+):
     """Yield (row number, values, ok) for every non-blank row; errors of single cells are
     recorded. This loop runs once per cell (140,000 times for 10,000 members), hence the
     shortcuts: plain text is stripped in place, a date cell is already a date, and every other
@@ -638,21 +825,26 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
     dropdown values and birth years over and over.
 
     The caches are kept per type because 1.0 == True == 1 in Python but not in a cell; a
-    parser's errors are never cached, so every bad cell is still reported. Decimals are not
-    cached for numbers: -0.0 == 0.0 yet they keep their sign."""
+    parser's errors are never cached, so every bad cell is still reported.
+
+    A row with a value in the `optional_with` column (a member's code) names a stored record:
+    its other empty cells mean "unchanged", so only the first required column (the club, which
+    decides whether the user may write the row) stays required."""
     order = [
         (
             c.key,
             index,
             c.parse,
             None if c.parse is _text else {},
-            None if c.parse in (_text, parse_decimal) else {},
+            None if c.parse is _text else {},
             c.required,
-            c.parse is parse_date,
+            is_date_column(c),
         )
         for c in columns
         if (index := found.get(c.key)) is not None
     ]
+    key_index = found.get(optional_with)
+    first_required = next((c.key for c in columns if c.required), None)
     formula_rows = {r for r, _c in report.formulas}
     headers = rows[0]
     date = datetime.date
@@ -672,6 +864,7 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
             continue
         ok = True
         width = len(raw)
+        named = key_index is not None and key_index < width and _text(raw[key_index]) != ""
         for key, index, parse, texts, numbers, required, dates in order:
             value = raw[index] if index < width else ""
             kind = type(value)
@@ -702,7 +895,11 @@ def _parse_rows(rows, columns: list[Column], found: dict[str, int], report: Repo
                     continue
                 if cache is not None:
                     cache[value] = parsed
-            if required and (parsed is None or parsed == ""):
+            if (
+                required
+                and (parsed is None or parsed == "")
+                and not (named and key != first_required)
+            ):
                 report.errors.append(
                     Problem(report.sheet, number, _header_name(headers, index), _("Required."))
                 )
@@ -729,14 +926,36 @@ class _Reporter:
 # Members
 
 
-def validate_members(user, data: bytes) -> Report:
+def _birth_matches(stored: dict, v: dict) -> bool:
+    """The same birth: equal dates when both sides have one, else equal years."""
+    if isinstance(v.get("birth_date"), datetime.date) and stored["birth_date"]:
+        return v["birth_date"] == stored["birth_date"]
+    return v.get("birth_year") == stored["birth_year"]
+
+
+def _name_key(name: str) -> str:
+    """The exact name, compared: NFC, single spaces, diacritics kept, case ignored."""
+    return clean_name(name).lower()
+
+
+def validate_members(user, data: bytes, decisions: dict[int, str] | None = None) -> Report:
+    """Check every row and find who each row is.
+
+    A row is an existing member when it carries that member's code, or else when club, exact
+    name (diacritics kept) and birth (date, or year when a side has no date) all match. A row
+    that matches a member's name only without diacritics, or the exact name with another
+    birth, is a *possible same person*: "Đặng Thị Thạo 1957" may be the registered "Đặng Thị
+    Thảo 1957" mistyped, or her neighbour. Nothing is updated on a guess: the preview shows
+    both versions and the person importing decides per row (`decisions`: row number → "new"
+    or the id of the member to update); without a decision the file cannot be committed.
+    """
     report = Report("members")
     rows = read_sheet(data, "members", report)
     found = _map_headers(rows, MEMBER_COLUMNS, report)
     if found is None or any(p.row == 1 for p in report.errors):
         return report
     say = _Reporter(report, rows, found)
-    parsed = list(_parse_rows(rows, MEMBER_COLUMNS, found, report))
+    parsed = list(_parse_rows(rows, MEMBER_COLUMNS, found, report, optional_with="code"))
     if not parsed:
         report.errors.append(Problem(report.sheet, None, "", _("The sheet has no data rows.")))
         return report
@@ -752,11 +971,25 @@ def validate_members(user, data: bytes) -> Report:
         ethnic[fast_fold(g.name)] = g.pk
         ethnic[g.code] = g.pk
     club_ids = [c.pk for c in clubs.values()]
-    existing = {
-        (m["club_id"], m["search_name"], m["birth_year"]): m["pk"]
-        for m in Member.objects.filter(club_id__in=club_ids).values(
-            "pk", "club_id", "search_name", "birth_year"
-        )
+    stored_fields = (
+        "pk",
+        "code",
+        "club_id",
+        "full_name",
+        "search_name",
+        "birth_year",
+        "birth_date",
+    )
+    by_name: dict[tuple, list[dict]] = {}
+    by_folded: dict[tuple, list[dict]] = {}
+    for m in Member.objects.filter(club_id__in=club_ids).values(*stored_fields):
+        by_name.setdefault((m["club_id"], _name_key(m["full_name"])), []).append(m)
+        by_folded.setdefault((m["club_id"], m["search_name"]), []).append(m)
+    member_codes = {str(v["code"]).upper() for _n, v, _ok in parsed if v.get("code")}
+    members_qs = Member.objects.all() if user is None else editable(user, Member.objects.all())
+    by_code = {
+        m["code"]: m
+        for m in members_qs.filter(code__in=member_codes).values(*stored_fields, "club__code")
     }
     seen: dict[tuple, int] = {}
     today = datetime.date.today()
@@ -778,48 +1011,143 @@ def validate_members(user, data: bytes) -> Report:
             if v["ethnicity_id"] is None:
                 say.error(number, "ethnicity", _("Unknown ethnicity “%(e)s”.") % {"e": eth})
                 ok = False
-        birth_date, year = v.get("birth_date"), v.get("birth_year")
-        if birth_date:
-            if birth_date > today or birth_date.year < 1900:
-                say.error(number, "birth_date", _("The date of birth is not possible."))
-                ok = False
-            elif year and year != birth_date.year:
+        stored = None
+        if v.get("code"):
+            stored = by_code.get(str(v["code"]).upper())
+            if stored is None:
                 say.error(
-                    number, "birth_year", _("The birth year does not match the date of birth.")
+                    number,
+                    "code",
+                    _(
+                        "No member with code %(code)s in your area. Leave the code empty for a "
+                        "new member."
+                    )
+                    % {"code": v["code"]},
                 )
                 ok = False
-            v["birth_year"] = birth_date.year
-        elif not year:
-            say.error(number, "birth_year", _("Give the date of birth or at least the birth year."))
-            ok = False
+            elif club is not None and stored["club_id"] != club.pk:
+                say.error(
+                    number,
+                    "club",
+                    _(
+                        "Member %(code)s belongs to club %(club)s. A move to another club is "
+                        "recorded on the member's page."
+                    )
+                    % {"code": stored["code"], "club": stored["club__code"]},
+                )
+                ok = False
+        if v.get("full_name"):
+            v["full_name"] = clean_name(v["full_name"])
+            if len(v["full_name"]) > 120:
+                say.error(number, "full_name", _("The name is too long (at most 120 characters)."))
+                ok = False
+        ok = _check_birth(v, stored, number, say, today) and ok
         joined = v.get("joined_on")
         if joined and joined > today:
             say.error(number, "joined_on", _("The joining date is in the future."))
             ok = False
-        if len(v.get("full_name") or "") > 120:
-            say.error(number, "full_name", _("The name is too long (at most 120 characters)."))
+        elif joined and v.get("birth_year") and joined.year < v["birth_year"]:
+            say.error(number, "joined_on", _("The joining date is before the birth."))
             ok = False
-        if len(v.get("phone") or "") > 20:
+        elif joined and isinstance(v.get("birth_date"), datetime.date) and joined < v["birth_date"]:
+            say.error(number, "joined_on", _("The joining date is before the birth."))
+            ok = False
+        if isinstance(v.get("phone"), str) and len(v["phone"]) > 20:
             say.error(number, "phone", _("The phone number is too long."))
             ok = False
         if not ok or club is None:
             continue
         v["club_obj"] = club
-        v["search_name"] = fast_fold(v["full_name"])
-        key = (club.pk, v["search_name"], v["birth_year"])
-        if key in seen:
-            say.error(
-                number,
-                "full_name",
-                _("Same person as row %(n)s (same club, name and birth year).") % {"n": seen[key]},
-            )
+        near = []
+        if stored is None:
+            key = (club.pk, _name_key(v["full_name"]))
+            exact = [m for m in by_name.get(key, ()) if _birth_matches(m, v)]
+            if len(exact) > 1:
+                say.error(
+                    number,
+                    "code",
+                    _("Several registered members match (%(codes)s): write the member code.")
+                    % {"codes": ", ".join(m["code"] for m in exact)},
+                )
+                continue
+            stored = exact[0] if exact else None
+        if stored is None:
+            v["search_name"] = fast_fold(v["full_name"])
+            # One differing field: the same name without diacritics with the same birth, or the
+            # exact same name with another birth.
+            near = [
+                m
+                for m in by_folded.get((club.pk, v["search_name"]), ())
+                if _birth_matches(m, v) or _name_key(m["full_name"]) == key[1]
+            ]
+        if near:
+            choice = (decisions or {}).get(number)
+            chosen = next((m for m in near if str(m["pk"]) == str(choice)), None)
+            if decisions is not None and choice != "new" and chosen is None:
+                say.error(
+                    number,
+                    "full_name",
+                    _("Choose whether this row updates the member shown or adds a new member."),
+                )
+                continue
+            v["_near"] = near
+            stored = chosen
+        v["_existing"] = stored["pk"] if stored else None
+        v["_code"] = stored["code"] if stored else None
+        if stored is not None:
+            dup = ("member", stored["pk"])
+            what = _("Same member as row %(n)s.")
+        else:
+            dup = (club.pk, _name_key(v["full_name"]), v["birth_year"])
+            what = _("Same person as row %(n)s (same club, name and birth year).")
+        if dup in seen:
+            say.error(number, "full_name", what % {"n": seen[dup]})
             continue
-        seen[key] = number
-        v["_existing"] = existing.get(key)
+        seen[dup] = number
         report.rows.append(v)
     if report.rows:
         _warn_member_duplicates(report, say)
     return report
+
+
+def _check_birth(v: dict, stored: dict | None, number: int, say: _Reporter, today) -> bool:
+    """Date of birth and birth year of a row, with blank meaning "as stored" for a member
+    named by code. Sets v["birth_year"] to the year the row stands for."""
+    birth_date, year = v.get("birth_date"), v.get("birth_year")
+    if birth_date is CLEARED:
+        year = year or (stored and stored["birth_year"])
+        if not year:
+            say.error(number, "birth_year", _("Give the birth year when the date is cleared."))
+            return False
+        v["birth_year"] = year
+        return True
+    if birth_date:
+        if birth_date > today or birth_date.year < 1900:
+            say.error(number, "birth_date", _("The date of birth is not possible."))
+            return False
+        if year and year != birth_date.year:
+            say.error(number, "birth_year", _("The birth year does not match the date of birth."))
+            return False
+        v["birth_year"] = birth_date.year
+        return True
+    if year:
+        if stored and stored["birth_date"] and stored["birth_date"].year != year:
+            say.error(
+                number,
+                "birth_year",
+                _(
+                    "The stored date of birth is %(d)s: give the new date of birth, or write "
+                    "%(clear)s in “Ngày sinh” to keep only the year."
+                )
+                % {"d": stored["birth_date"].strftime("%d/%m/%Y"), "clear": CLEAR},
+            )
+            return False
+        return True
+    if stored is None:
+        say.error(number, "birth_year", _("Give the date of birth or at least the birth year."))
+        return False
+    v["birth_year"] = stored["birth_year"]
+    return True
 
 
 def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
@@ -880,6 +1208,7 @@ MEMBER_FIELDS = [
     "allowance",
     "phone",
 ]
+# What an empty cell (for a new member) or the clear mark (for any) stands for.
 _DEFAULTS = {
     "household": Household.AVERAGE,
     "allowance": "",
@@ -891,28 +1220,43 @@ _DEFAULTS = {
 }
 
 
-def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """INSERT many rows of ready values with executemany.
+def _insert(model, fields: list[str], rows: list[tuple]) -> list[int]:
+    """INSERT rows of ready values, many rows per statement, and return their ids in order.
 
     bulk_create spends most of an import preparing each value through its field (about 80 %
     of the time for 10,000 members); here dates are adapted once per value by the backend and
-    everything else is already a plain int, str or bool, so the database does the work.
+    everything else is already a plain int, str or bool. One statement per row (executemany)
+    cost PostgreSQL a round trip per member: 40,000 of them for 20,000 members. Multi-row
+    VALUES … RETURNING id takes a few dozen statements, and the ids come back in the order of
+    the rows on both databases (bulk_create relies on the same).
     """
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     qn = connection.ops.quote_name
     columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Under both databases' limits on parameters per statement (SQLite 32,766).
+    per = max(1, 30_000 // len(fields))
+    head = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES "
+    tail = f" RETURNING {qn(meta.pk.column)}"
+    ids: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        for start in range(0, len(rows), per):
+            batch = rows[start : start + per]
+            params = [value for row in batch for value in row]
+            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+            ids += [r[0] for r in cursor.fetchall()]
+    return ids
 
 
 def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
     """(club id, folded name) → group id for every group the file names, creating the missing
     ones."""
-    needed = {(v["club_obj"].pk, v["group"].strip()) for v in rows if v.get("group")}
+    needed = {
+        (v["club_obj"].pk, v["group"].strip())
+        for v in rows
+        if v.get("group") and v["group"] is not CLEARED
+    }
     groups = {
         (g.club_id, fast_fold(g.name)): g.pk
         for g in Group.objects.filter(club_id__in={c for c, _n in needed})
@@ -926,68 +1270,96 @@ def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
     return groups
 
 
-NEW_MEMBER_FIELDS = ["club_id", "search_name", "created_at", *MEMBER_FIELDS, "group_id"]
-# Each field with the value an empty cell stands for.
-_FIELD_DEFAULTS = [(f, _DEFAULTS.get(f)) for f in MEMBER_FIELDS]
+# Free-text fields: an empty cell reads as "", which on update means "unchanged" too.
+_TEXT_FIELDS = {"full_name", "phone"}
+NEW_MEMBER_FIELDS = ["code", "club_id", "search_name", "created_at", *MEMBER_FIELDS, "group_id"]
+_UPDATED_FIELDS = [*MEMBER_FIELDS, "group_id"]
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def commit_members(user, report: Report, filename: str = "") -> Report:
-    """Write every validated row in one transaction: new members with their first period,
-    updates of existing ones, groups named in the file, and one audit entry per club."""
+    """Write every validated row in one transaction: new members with their code and first
+    period, updates of existing ones, groups named in the file, and one audit entry per club.
+
+    On an update an empty cell keeps the stored value and the clear mark empties it; the audit
+    entry keeps every changed value before and after, so an import can be undone by hand.
+    """
     require(user, "clubs.import")
     assert report.ok, "commit only a report without errors"
     connection = connections[router.db_for_write(Member)]
     adapt_date = connection.ops.adapt_datefield_value
     with transaction.atomic():
         groups = _groups_for(report.rows)
+
+        def group_of(v, default):
+            group = v.get("group")
+            if not group:
+                return default
+            if group is CLEARED:
+                return None
+            return groups[(v["club_obj"].pk, fast_fold(group.strip()))]
+
         # Read by club rather than by a list of 10,000 ids: one short IN clause.
         stored = {
             m["pk"]: m
             for m in Member.objects.filter(
                 club_id__in={v["club_obj"].pk for v in report.rows if v["_existing"]}
-            ).values("pk", *MEMBER_FIELDS, "group_id")
+            ).values("pk", "code", *_UPDATED_FIELDS)
         }
-        # Stamp of this import: with the id watermark it finds the new rows again.
         now = timezone.now()
         stamp = Member._meta.get_field("created_at").get_db_prep_value(now, connection)
-        watermark = Member.objects.aggregate(m=Max("pk"))["m"] or 0
-        new_rows, joined, updates, by_club = [], {}, [], {}
-        birth_date = MEMBER_FIELDS.index("birth_date")
+        new_rows, joined, updates, by_club = [], [], [], {}
         for v in report.rows:
             club_id = v["club_obj"].pk
-            get = v.get
-            values = [x if (x := get(f)) is not None else d for f, d in _FIELD_DEFAULTS]
-            group = get("group")
-            values.append(groups[(club_id, fast_fold(group.strip()))] if group else None)
-            changed = by_club.setdefault(club_id, {"created": [], "updated": []})
+            changed = by_club.setdefault(
+                club_id, {"created": [], "updated": [], "before_after": {}}
+            )
             if v["_existing"]:
                 old = stored[v["_existing"]]
-                fields = dict(zip(NEW_MEMBER_FIELDS[3:], values, strict=True))
-                if any(old[f] != value for f, value in fields.items()):
-                    updates.append(Member(pk=old["pk"], search_name=v["search_name"], **fields))
+                new = dict(old)
+                for f in MEMBER_FIELDS:
+                    value = v.get(f)
+                    # None and "" (an empty text cell) keep the stored value.
+                    if value is not None and (value != "" or f not in _TEXT_FIELDS):
+                        new[f] = _DEFAULTS[f] if value is CLEARED else value
+                new["group_id"] = group_of(v, old["group_id"])
+                diff = {
+                    f: [_jsonable(old[f]), _jsonable(new[f])]
+                    for f in _UPDATED_FIELDS
+                    if old[f] != new[f]
+                }
+                if diff:
+                    fields = {f: new[f] for f in _UPDATED_FIELDS}
+                    search_name = fast_fold(new["full_name"])
+                    updates.append(Member(pk=old["pk"], search_name=search_name, **fields))
                     changed["updated"].append(old["pk"])
+                    changed["before_after"][old["code"]] = diff
             else:
-                values[birth_date] = adapt_date(values[birth_date])
-                new_rows.append((club_id, v["search_name"], stamp, *values))
-                joined[(club_id, v["search_name"], v["birth_year"])] = v["joined_on"]
-        _insert(Member, NEW_MEMBER_FIELDS, new_rows)
-        created = Member.objects.filter(pk__gt=watermark, created_at=now).values_list(
-            "club_id", "search_name", "birth_year", "pk"
-        )
+                values = []
+                for f in MEMBER_FIELDS:
+                    value = v.get(f)
+                    values.append(_DEFAULTS.get(f) if value is None or value is CLEARED else value)
+                values[MEMBER_FIELDS.index("birth_date")] = adapt_date(
+                    values[MEMBER_FIELDS.index("birth_date")]
+                )
+                code = new_member_code()
+                new_rows.append(
+                    (code, club_id, v["search_name"], stamp, *values, group_of(v, None))
+                )
+                joined.append((club_id, adapt_date(v["joined_on"])))
+        ids = _insert(Member, NEW_MEMBER_FIELDS, new_rows)
         periods = []
-        for club_id, search_name, birth_year, pk in created:
-            periods.append(
-                (pk, club_id, adapt_date(joined[(club_id, search_name, birth_year)]), "")
-            )
+        for pk, (club_id, joined_on) in zip(ids, joined, strict=True):
+            periods.append((pk, club_id, joined_on, ""))
             by_club[club_id]["created"].append(pk)
-        assert len(periods) == len(new_rows), "every new member was found again"
         _insert(Membership, ["member_id", "club_id", "joined_on", "leave_reason"], periods)
         if updates:
-            Member.objects.bulk_update(
-                updates, [*MEMBER_FIELDS, "group_id", "search_name"], batch_size=1000
-            )
-        # One entry per club (who, which club, which members were created or updated),
-        # written together.
+            Member.objects.bulk_update(updates, [*_UPDATED_FIELDS, "search_name"], batch_size=1000)
+        # One entry per club (who, which club, which members were created, and for each
+        # updated member its code with every changed value before and after), written together.
         record_many(
             [
                 entry(
@@ -1244,12 +1616,16 @@ def _without_cycle_collector():
             gc.enable()
 
 
-def validate(kind: str, user, data: bytes) -> Report:
+def validate(kind: str, user, data: bytes, decisions: dict[int, str] | None = None) -> Report:
     """Read and check the file; FileRefused becomes the report's only error. Errors and
-    warnings come sorted by row, as a person corrects the file from top to bottom."""
+    warnings come sorted by row, as a person corrects the file from top to bottom.
+    `decisions` are the person's choices for the members' possible same persons."""
     try:
         with _without_cycle_collector():
-            report = VALIDATE[kind](user, data)
+            if kind == "members":
+                report = validate_members(user, data, decisions)
+            else:
+                report = VALIDATE[kind](user, data)
     except FileRefused as e:
         report = Report(kind, SHEETS[kind])
         report.errors.append(Problem(_("File"), None, "", str(e)))
@@ -1259,9 +1635,77 @@ def validate(kind: str, user, data: bytes) -> Report:
     return report
 
 
-def run(kind: str, user, data: bytes, *, commit: bool, filename: str = "") -> Report:
-    report = validate(kind, user, data)
+def run(
+    kind: str,
+    user,
+    data: bytes,
+    *,
+    commit: bool,
+    filename: str = "",
+    decisions: dict[int, str] | None = None,
+) -> Report:
+    report = validate(kind, user, data, decisions if decisions is not None or not commit else {})
     if commit and report.ok:
         with _without_cycle_collector():
             COMMIT[kind](user, report, filename)
     return report
+
+
+# Uploads waiting for confirmation
+
+
+def store_upload(user, kind: str, filename: str, data: bytes) -> str:
+    """Keep a checked file until its uploader confirms it; returns the token that names it.
+    Files never confirmed are removed after a day."""
+    PendingImport.objects.filter(
+        created_at__lt=timezone.now() - datetime.timedelta(days=1)
+    ).delete()
+    token = secrets.token_urlsafe(16)
+    PendingImport.objects.create(token=token, kind=kind, user=user, filename=filename, data=data)
+    return token
+
+
+def pending_upload(user, kind: str, token: str) -> PendingImport | None:
+    """The user's own unconfirmed upload of that kind, or None."""
+    return PendingImport.objects.filter(
+        token=token, kind=kind, user=user, confirmed_at__isnull=True
+    ).first()
+
+
+def confirm_upload(
+    user, kind: str, token: str, decisions: dict[int, str] | None = None
+) -> Report | None:
+    """Import an upload once. The claim (an UPDATE that only matches an unconfirmed upload)
+    and the import share one transaction: a second confirmation waits on the claim's row lock
+    and then finds nothing to claim (None); an import that fails its checks again, or lacks a
+    choice for a possible same person, rolls the claim back so the person can try again."""
+    with transaction.atomic():
+        claimed = PendingImport.objects.filter(
+            token=token, kind=kind, user=user, confirmed_at__isnull=True
+        ).update(confirmed_at=timezone.now())
+        if not claimed:
+            return None
+        upload = PendingImport.objects.get(pk=token)
+        report = run(
+            kind,
+            user,
+            bytes(upload.data),
+            commit=True,
+            filename=upload.filename,
+            decisions=decisions,
+        )
+        if report.committed:
+            # The file is no longer needed; the row stays (until the daily clean-up) so that a
+            # late second confirmation finds it confirmed.
+            PendingImport.objects.filter(pk=token).update(data=b"")
+        else:
+            transaction.set_rollback(True)
+        return report
+
+
+def cancel_upload(user, kind: str, token: str) -> bool:
+    return bool(
+        PendingImport.objects.filter(
+            token=token, kind=kind, user=user, confirmed_at__isnull=True
+        ).delete()[0]
+    )

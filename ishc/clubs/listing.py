@@ -12,7 +12,7 @@ from ishc.accounts.scope import visible
 from ishc.core.text import fold
 from ishc.geo.models import EthnicGroup, Unit
 
-from .composition import annotate_composition, outside_q
+from .composition import annotate_composition, composition, outside_q
 from .models import (
     AREA_FLAGS,
     Club,
@@ -111,8 +111,16 @@ class ClubFilterForm(UnitFilterMixin):
         choices=[(k, v[1]) for k, v in CLUB_SORTS.items()], required=False, label=_("Sort by")
     )
 
-    def queryset(self, on: datetime.date) -> QuerySet[Club]:
-        """The user's visible clubs with the filters applied and composition on `on` annotated.
+    def needs_composition(self) -> bool:
+        """Whether choosing the rows needs every club's composition: a composition filter or a
+        sort by size. Otherwise the page's rows are chosen first and only they are counted."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return bool(data.get("problem")) or (data.get("sort") or "").lstrip("-") == "size"
+
+    def queryset(self, on: datetime.date, composition: bool = True) -> QuerySet[Club]:
+        """The user's visible clubs with the filters applied and composition on `on` annotated
+        (with composition=False, only when needs_composition() says the rows can be chosen
+        without it: the caller annotates the page's rows with with_composition()).
         Call after is_valid(); invalid filters are ignored rather than failing the page."""
         data = self.cleaned_data if self.is_valid() else {}
         qs = visible(self.user, Club.objects.all())
@@ -128,12 +136,26 @@ class ClubFilterForm(UnitFilterMixin):
             qs = qs.filter(**{data["flag"]: True})
         if data.get("pending"):
             qs = qs.filter(commune__isnull=True)
-        qs = annotate_composition(qs, on)
+        if composition or self.needs_composition():
+            qs = annotate_composition(qs, on)
         problem = data.get("problem")
         if problem:
             qs = qs.filter(outside_q(None if problem == "any" else [problem]))
         sort = CLUB_SORTS.get(data.get("sort") or "name", CLUB_SORTS["name"])[0]
         return qs.select_related("commune", "province").order_by(sort, "pk")
+
+
+def with_composition(clubs: list[Club], on: datetime.date) -> list[Club]:
+    """Set the composition counts on `on` on the given clubs (one page of a list), in one query
+    over their membership periods only: a national list of 25 rows never counts the country."""
+    missing = [c for c in clubs if not hasattr(c, "size")]
+    if missing:
+        rows = composition(Club.objects.filter(pk__in=[c.pk for c in missing]), on)
+        by_club = {row.pop("club_id"): row for row in rows}
+        for club in missing:
+            for name, value in by_club[club.pk].items():
+                setattr(club, name, value)
+    return clubs
 
 
 AGE_GROUPS = [

@@ -5,6 +5,7 @@ nothing else writes these models."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from ishc.accounts.permissions import require
 from ishc.audit.services import record, snapshot
 from ishc.core.text import fold
+from ishc.core.uploads import check_document
 from ishc.geo.models import Level, Scheme, Unit
 from ishc.geo.resolver import Resolution, province_2025, resolve, resolve_legacy_code
 
@@ -64,11 +66,38 @@ def candidates(club: Club) -> Resolution:
     return Resolution(Resolution.CONFIRM, communes)
 
 
+RULE_FIELDS = ("loan_max_amount", "loan_max_months", "loan_monthly_rate", "meeting_day")
+
+
+def _check_rules(club: Club) -> None:
+    """The club's numbers within their bounds (the model's validators), as a ValidationError
+    on the field rather than the database's constraint failing the request."""
+    club.clean_fields(exclude=[f.name for f in Club._meta.fields if f.name not in RULE_FIELDS])
+
+
+def _check_joined(member: Member, joined_on: datetime.date) -> None:
+    born = member.birth_date or datetime.date(member.birth_year, 1, 1)
+    if joined_on < born and (member.birth_date or joined_on.year < member.birth_year):
+        raise ValidationError({"joined_on": _("The joining date is before the birth.")})
+
+
 def _next_code(province: Unit) -> str:
     prefix = f"{province.code:02d}-"
     last = Club.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
     number = int(last.split("-")[1]) + 1 if last else 1
     return f"{prefix}{number:05d}"
+
+
+def _take_regulations(fields: dict) -> None:
+    """A newly uploaded regulations file is checked by its bytes and stored under a name of ours
+    (its hash), so nothing the browser sent becomes a path or comes back in a header."""
+    upload = fields.get("regulations_file")
+    if isinstance(upload, UploadedFile):
+        try:
+            checked = check_document(upload)
+        except ValidationError as e:
+            raise ValidationError({"regulations_file": e}) from None
+        upload.name = f"{checked.sha256[:16]}.{checked.extension}"
 
 
 def create_club(
@@ -77,10 +106,12 @@ def create_club(
     """A new club, with a nationally unique code "<2025 province code>-<number>" that never
     changes, even if the club is later moved to another commune."""
     require(user, "clubs.create")
+    _take_regulations(fields)
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 club = Club(founded_on=founded_on, **fields)
+                _check_rules(club)
                 place_club(club, registered)
                 # Where the club lands (its 2025 commune, else its province) must be the user's.
                 require(user, "clubs.create", club.commune or club.province)
@@ -105,10 +136,12 @@ def update_club(user, club: Club, *, registered: Unit | None = None, **fields) -
     require(user, "clubs.edit", club)
     fields.pop("code", None)
     fields.pop("status", None)
+    _take_regulations(fields)
     with transaction.atomic():
         before = snapshot(club)
         for name, value in fields.items():
             setattr(club, name, value)
+        _check_rules(club)
         if registered is not None and registered.pk != club.registered_unit_id:
             place_club(club, registered)
         club.save()
@@ -229,6 +262,7 @@ def add_member(user, club: Club, *, joined_on: datetime.date, **fields) -> Membe
         member.full_clean(
             exclude=["club", "ethnicity", "group", "search_name"], validate_unique=False
         )
+        _check_joined(member, joined_on)
         member.save()
         Membership.objects.create(member=member, club=club, joined_on=joined_on)
         record(user, "clubs.member.created", member, after=snapshot(member))
@@ -244,6 +278,11 @@ def update_member(user, member: Member, **fields) -> Member:
             setattr(member, name, value)
         if member.group_id and member.group.club_id != member.club_id:
             raise ValidationError(_("The group belongs to another club."))
+        if member.birth_date:
+            member.birth_year = member.birth_date.year
+        member.full_clean(
+            exclude=["club", "ethnicity", "group", "search_name"], validate_unique=False
+        )
         member.save()
         after = snapshot(member)
         if after != before:

@@ -6,51 +6,46 @@ import datetime
 import io
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ishc.accounts.scope import editable
+from ishc.core import xlsx
 from ishc.geo.models import EthnicGroup, Unit
 
 from . import importer
 from .composition import card
-from .models import Club
+from .models import Club, Membership
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 
 
 def response(workbook: Workbook, filename: str) -> HttpResponse:
     buffer = io.BytesIO()
     workbook.save(buffer)
-    resp = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    resp = HttpResponse(buffer.getvalue(), content_type=xlsx.XLSX)
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp
 
 
-def _header(ws, labels):
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(ws, value=str(label))
-        cell.font = BOLD
-        cells.append(cell)
-    ws.append(cells)
-
-
-def _filters_sheet(wb: Workbook, form, on: datetime.date) -> None:
+def _filters_sheet(book: xlsx.Book, form, on: datetime.date, title, unit) -> None:
     """A second sheet saying which filters produced the list, so a printed export explains
     itself."""
-    ws = wb.create_sheet(_("Filters"))
-    _header(ws, [_("Filter"), _("Value")])
-    ws.append([_("Date"), on.strftime("%d/%m/%Y")])
-    ws.append([_("Exported at"), timezone.localtime().strftime("%d/%m/%Y %H:%M")])
+    sheet = book.sheet(
+        _("Filters"),
+        [xlsx.Col(_("Filter"), "text", 28), xlsx.Col(_("Value"), "long", 50)],
+        title=title,
+        unit=unit,
+        period=xlsx.period_label(on),
+    )
+    sheet.row([_("Date"), on.strftime("%d/%m/%Y")])
     if not form.is_valid():
         return
     for name, field in form.fields.items():
@@ -59,41 +54,43 @@ def _filters_sheet(wb: Workbook, form, on: datetime.date) -> None:
             continue
         if hasattr(field, "choices") and not hasattr(value, "pk"):
             value = dict(field.choices).get(value, value)
-        ws.append([str(field.label), str(value)])
+        sheet.row([str(field.label), str(value)])
 
 
 def _yes(value: bool) -> str:
     return _("yes") if value else ""
 
 
-def export_clubs(form, qs, on: datetime.date) -> HttpResponse:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Clubs"))
-    _header(
-        ws,
+def export_clubs(form, qs, on: datetime.date, unit: str) -> HttpResponse:
+    book = xlsx.Book()
+    title = _("Clubs")
+    sheet = book.sheet(
+        title,
         [
-            _("Club code"),
-            _("Name"),
-            _("Village / neighbourhood"),
-            _("Commune (2025)"),
-            _("Province (2025)"),
-            _("Commune as registered"),
-            _("Programme"),
-            _("Status"),
-            _("Launch date"),
-            _("Members"),
-            _("Women"),
-            _("Older persons"),
-            _("Aged 55+"),
-            _("Younger members"),
-            _("In difficult circumstances"),
-            _("Ethnic minorities"),
-            _("Outside a band"),
+            xlsx.Col(_("Club code"), "code"),
+            xlsx.Col(_("Name"), "name"),
+            xlsx.Col(_("Village / neighbourhood"), "text"),
+            xlsx.Col(_("Commune (2025)"), "text"),
+            xlsx.Col(_("Province (2025)"), "text"),
+            xlsx.Col(_("Commune as registered"), "text"),
+            xlsx.Col(_("Programme"), "text", 14),
+            xlsx.Col(_("Status"), "text", 14),
+            xlsx.Col(_("Launch date"), "date"),
+            xlsx.Col(_("Members"), "int"),
+            xlsx.Col(_("Women"), "int"),
+            xlsx.Col(_("Older persons"), "int"),
+            xlsx.Col(_("Aged 55+"), "int"),
+            xlsx.Col(_("Younger members"), "int"),
+            xlsx.Col(_("In difficult circumstances"), "int", 12),
+            xlsx.Col(_("Ethnic minorities"), "int", 12),
+            xlsx.Col(_("Outside a band"), "long", 30),
         ],
+        unit=unit,
+        period=xlsx.period_label(on),
     )
     for club in qs.iterator(chunk_size=2000):
         lines = card(club.__dict__)
-        ws.append(
+        sheet.row(
             [
                 club.code,
                 club.name,
@@ -114,57 +111,94 @@ def export_clubs(form, qs, on: datetime.date) -> HttpResponse:
                 ", ".join(line.label for line in lines if line.status not in ("", "ok")),
             ]
         )
-    _filters_sheet(wb, form, on)
-    return response(wb, f"clubs-{on:%Y%m%d}.xlsx")
+    _filters_sheet(book, form, on, title, unit)
+    return book.response(xlsx.filename("Danh sach CLB", on.strftime("%Y%m%d")))
 
 
-def export_members(form, qs, on: datetime.date) -> HttpResponse:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Members"))
-    _header(
-        ws,
+def _labels(options: dict[str, str]) -> dict[str, str]:
+    """Stored value → the template's Vietnamese label, which the importer reads back."""
+    return {value: label for label, value in options.items()}
+
+
+SEX_LABELS = _labels(importer.SEXES)
+HOUSEHOLD_LABELS = _labels(importer.HOUSEHOLDS)
+ALLOWANCE_LABELS = _labels(importer.ALLOWANCES)
+
+
+def _yes_no(value: bool) -> str:
+    return importer.YES_NO[0] if value else importer.YES_NO[1]
+
+
+def _member_kind(column) -> str:
+    if column.parse is importer.parse_date:
+        return "date"
+    return "year" if column.key == "birth_year" else "text"
+
+
+def export_members(form, qs, on: datetime.date, unit: str) -> HttpResponse:
+    """The member list as an import file: the template's sheet name, headers and values (its
+    Vietnamese dropdown labels, whatever the reader's language), the member code that lets an
+    edited copy update the same people, then columns to read only, marked so, which the
+    importer skips. Export → edit → import updates in place."""
+    book = xlsx.Book()
+    title = _("Member list")
+    sheet = book.sheet(
+        importer.SHEETS["members"],
         [
-            _("Club code"),
-            _("Club"),
-            _("Full name"),
-            _("Sex"),
-            _("Date of birth"),
-            _("Birth year"),
-            _("Age"),
-            _("Ethnicity"),
-            _("Household status"),
-            _("Disability"),
-            _("Lives alone"),
-            _("Health-insurance card"),
-            _("Pension or social allowance"),
-            _("Phone"),
-            _("Group"),
-            _("Current member"),
+            xlsx.Col(
+                c.header,
+                "date"
+                if c.parse is importer.parse_date
+                else "year"
+                if c.key == "birth_year"
+                else "text",
+                c.width,
+            )
+            for c in importer.MEMBER_COLUMNS
+        ]
+        + [
+            xlsx.Col(f"{_('Club')} {importer.READ_ONLY}", "name"),
+            xlsx.Col(f"{_('Age')} {importer.READ_ONLY}", "int"),
+            xlsx.Col(f"{_('Current member')} {importer.READ_ONLY}", "text", 14),
         ],
+        title=title,
+        unit=unit,
+        period=xlsx.period_label(on),
+        # The sheet is an import file: headers on row 1, as the template has them.
+        heading=False,
     )
-    for m in qs.iterator(chunk_size=2000):
-        ws.append(
-            [
-                m.club.code,
-                m.club.name,
-                m.full_name,
-                m.get_sex_display(),
-                m.birth_date,
-                m.birth_year,
-                m.age_on(on),
-                m.ethnicity.name,
-                m.get_household_display(),
-                _yes(m.disabled),
-                _yes(m.lives_alone),
-                _yes(m.health_insurance),
-                m.get_allowance_display() if m.allowance else "",
-                m.phone,
-                m.group.name if m.group else "",
-                _yes(m.current),
-            ]
+    # The joining date of the member's latest period in their club (the current one, or the
+    # last one for someone who left), from the member's own index.
+    joined = (
+        Membership.objects.filter(member=OuterRef("pk"), club=OuterRef("club"))
+        .order_by("-joined_on")
+        .values("joined_on")[:1]
+    )
+    for m in qs.annotate(joined_on=Subquery(joined)).iterator(chunk_size=2000):
+        values = {
+            "code": m.code,
+            "club": m.club.code,
+            "full_name": m.full_name,
+            "sex": SEX_LABELS[m.sex],
+            "birth_date": m.birth_date,
+            "birth_year": m.birth_year,
+            "ethnicity": m.ethnicity.name,
+            "household": HOUSEHOLD_LABELS[m.household],
+            "disabled": _yes_no(m.disabled),
+            "lives_alone": _yes_no(m.lives_alone),
+            "health_insurance": _yes_no(m.health_insurance),
+            "allowance": ALLOWANCE_LABELS.get(m.allowance, ""),
+            # Text, never a number: a phone number keeps its leading 0.
+            "phone": m.phone,
+            "group": m.group.name if m.group else "",
+            "joined_on": m.joined_on,
+        }
+        sheet.row(
+            [values[c.key] for c in importer.MEMBER_COLUMNS]
+            + [m.club.name, m.age_on(on), _yes(m.current)]
         )
-    _filters_sheet(wb, form, on)
-    return response(wb, f"members-{on:%Y%m%d}.xlsx")
+    _filters_sheet(book, form, on, title, unit)
+    return book.response(xlsx.filename("Danh sach thanh vien", on.strftime("%Y%m%d")))
 
 
 # Import templates
@@ -185,11 +219,19 @@ INSTRUCTIONS = {
         "4. Giới tính, Dân tộc, Hoàn cảnh gia đình, Có/Không, Lương hưu/trợ cấp, Mã CLB: chọn "
         "trong danh sách thả xuống (xem trang “Danh mục”).",
         "5. Không dùng công thức: chỉ dán giá trị (Dán đặc biệt › Giá trị).",
-        "6. Tải lên lại cùng tệp sẽ cập nhật các thành viên đã có (cùng CLB, họ tên và năm sinh), "
-        "không tạo bản trùng.",
-        "7. Hệ thống kiểm tra toàn bộ tệp trước: nếu có lỗi, không dòng nào được ghi và mọi lỗi "
-        "được liệt kê theo dòng và cột.",
-        "8. Người có thể trùng (cùng tên, năm sinh lệch không quá 1, cùng xã) sẽ được cảnh báo để "
+        "6. Mã thành viên: để trống cho thành viên mới (hệ thống cấp mã). Tệp xuất danh sách "
+        "thành viên có sẵn mã: sửa tệp đó rồi tải lên lại để cập nhật đúng người, kể cả khi sửa "
+        "họ tên. Các cột có chữ “(chỉ đọc)” chỉ để xem, hệ thống bỏ qua.",
+        "7. Khi cập nhật thành viên đã có, ô để trống nghĩa là giữ nguyên giá trị đã lưu. Muốn "
+        f"xoá một giá trị (Ngày sinh, Điện thoại, Tổ, Lương hưu/trợ cấp), ghi {importer.CLEAR} "
+        "vào ô đó.",
+        "8. Không có mã, một dòng được coi là thành viên đã có khi trùng CLB, họ tên đúng từng "
+        "dấu và ngày sinh (hoặc năm sinh). Tên chỉ khác dấu (ví dụ Thảo và Thạo) hoặc cùng tên "
+        "khác năm sinh: hệ thống hiện cả hai để bạn chọn cập nhật hay thêm người mới.",
+        "9. Điện thoại ghi dạng chữ (giữ số 0 đầu), ví dụ 0912345678.",
+        "10. Hệ thống kiểm tra toàn bộ tệp trước: nếu có lỗi, không dòng nào được ghi và mọi lỗi "
+        "được liệt kê theo dòng và cột. Không để dữ liệu trong trang bị ẩn.",
+        "11. Người có thể trùng (cùng tên, năm sinh lệch không quá 1, cùng xã) sẽ được cảnh báo để "
         "bạn xác nhận.",
     ],
     "clubs": [
@@ -279,9 +321,14 @@ def template(kind: str, user) -> HttpResponse:
             )
             dv.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(dv)
-        if column.parse is importer.parse_date:
+        if importer.is_date_column(column):
             for row in range(2, 202):
                 ws.cell(row, index).number_format = "dd/mm/yyyy"
+        elif column.key == "phone":
+            # Text, so that Excel keeps the leading 0 of 0912345678 as it is typed.
+            ws.column_dimensions[letter].number_format = "@"
+            for row in range(2, 202):
+                ws.cell(row, index).number_format = "@"
     ws.freeze_panes = "A2"
     help_ws = wb.create_sheet(HELP_SHEET)
     help_ws.column_dimensions["A"].width = 110

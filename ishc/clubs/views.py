@@ -3,15 +3,13 @@ scoping helpers below, call one service, and render. Access is decided only in t
 helpers and ishc.accounts.scope."""
 
 import datetime
-import secrets
-import time
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,12 +19,15 @@ from django.views.decorators.http import require_http_methods
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.permissions import can
-from ishc.accounts.scope import editable_or_404, visible_or_404
+from ishc.accounts.scope import editable_or_404, scope_name, visible_or_404
+from ishc.audit.models import PersonalDataAccess
+from ishc.audit.services import personal_data
 from ishc.core.forms import run_service
+from ishc.core.uploads import send_file
 
 from . import forms, importer, services, spreadsheets
 from .composition import card, club_card
-from .listing import ClubFilterForm, MemberFilterForm
+from .listing import ClubFilterForm, MemberFilterForm, with_composition
 from .models import BoardPosition, Club, Group, Member, VolunteerRole
 
 PAGE_SIZE = 25
@@ -154,11 +155,12 @@ def club_list(request, outside: bool = False, pending: bool = False):
     if pending:
         data["pending"] = "on"
     form = ClubFilterForm(data, request.user)
-    qs = form.queryset(on)
     if request.GET.get("format") == "xlsx":
-        return spreadsheets.export_clubs(form, qs, on)
-    page = _page(request, qs)
-    for club in page.object_list:
+        return spreadsheets.export_clubs(form, form.queryset(on), on, scope_name(request.user))
+    # The page's clubs first (counted and sliced without composition when the filters allow),
+    # then the composition of those rows only.
+    page = _page(request, form.queryset(on, composition=False))
+    for club in with_composition(list(page.object_list), on):
         club.card = {line.name: line for line in card(club.__dict__)}
     return render(
         request,
@@ -204,17 +206,26 @@ def club_detail(request, pk):
     )
 
 
+def _filter_unit(form):
+    if not form.is_valid():
+        return None
+    return form.cleaned_data.get("commune") or form.cleaned_data.get("province")
+
+
 @scoped
 def member_list(request):
     on = _on(request)
     form = MemberFilterForm(request.GET, request.user)
     qs = form.queryset(on)
+    club = form.cleaned_data.get("club") if form.is_valid() else None
+    where = {"club": club, "unit": _filter_unit(form) if club is None else None}
     if request.GET.get("format") == "xlsx":
-        return spreadsheets.export_members(form, qs, on)
+        personal_data(request, PersonalDataAccess.Action.EXPORT, rows=qs.count(), **where)
+        return spreadsheets.export_members(form, qs, on, scope_name(request.user))
     page = _page(request, qs)
     for member in page.object_list:
         member.age_on_page = member.age_on(on)
-    club = form.cleaned_data.get("club") if form.is_valid() else None
+    personal_data(request, PersonalDataAccess.Action.LIST, rows=page.paginator.count, **where)
     return render(
         request,
         "clubs/member_list.html",
@@ -293,7 +304,8 @@ def club_regulations(request, pk):
     club = _get_club_for_user(request, pk)
     if not club.regulations_file:
         raise Http404
-    return FileResponse(club.regulations_file.open("rb"), as_attachment=True)
+    suffix = Path(club.regulations_file.name).suffix
+    return send_file(request, club.regulations_file, f"quy-che-{club.code}{suffix}")
 
 
 @scoped
@@ -366,6 +378,7 @@ def club_confirm(request, pk):
 @scoped
 def member_detail(request, pk):
     member = _get_member_for_user(request, pk)
+    personal_data(request, PersonalDataAccess.Action.VIEW, club=member.club, member=member)
     today = timezone.localdate()
     periods = member.periods.select_related("club")
     return render(
@@ -658,17 +671,6 @@ def _may_import(user, kind: str) -> bool:
     return _may_create_club(user) if kind == "clubs" else can(user, "clubs.import")
 
 
-def _upload_dir() -> Path:
-    """Uploads waiting for confirmation. Ones never confirmed are removed after a day."""
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 24 * 3600
-    for old in path.glob("*.xlsx"):
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    return path
-
-
 @scoped
 def import_template(request, kind):
     if kind not in KINDS or not _may_import(request.user, kind):
@@ -689,12 +691,7 @@ def import_upload(request, kind):
         upload = form.cleaned_data["file"]
         data = upload.read()
         report = importer.validate(kind, request.user, data)
-        token = ""
-        if report.ok:
-            token = secrets.token_urlsafe(16)
-            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
-            request.session.setdefault("imports", {})[token] = {"kind": kind, "name": upload.name}
-            request.session.modified = True
+        token = importer.store_upload(request.user, kind, upload.name, data) if report.ok else ""
         return render(
             request,
             "clubs/import_result.html",
@@ -722,24 +719,29 @@ def import_upload(request, kind):
 @scoped
 @require_http_methods(["POST"])
 def import_confirm(request, kind, token):
-    pending = request.session.get("imports", {})
-    entry = pending.get(token)
-    path = _upload_dir() / f"{token}.xlsx"
-    if kind not in KINDS or not entry or entry["kind"] != kind or not path.exists():
+    """Confirm (once: see importer.confirm_upload) or cancel an upload, with the person's
+    choice for each possible same person ("near-<row>": "new" or a member's id)."""
+    if kind not in KINDS or not _may_import(request.user, kind):
         raise Http404
+    upload = importer.pending_upload(request.user, kind, token)
+    if upload is None:
+        raise Http404
+    back = redirect("clubs:list" if kind == "clubs" else "clubs:members")
     if "cancel" in request.POST:
-        report = None
-    else:
-        # Validated again: the data may have changed since the preview.
-        report = importer.run(
-            kind, request.user, path.read_bytes(), commit=True, filename=entry["name"]
-        )
-    path.unlink(missing_ok=True)
-    pending.pop(token, None)
-    request.session.modified = True
-    if report is None:
+        importer.cancel_upload(request.user, kind, token)
         messages.info(request, _("Import cancelled: nothing was saved."))
-    elif not report.ok:
+        return back
+    decisions = {
+        int(name.removeprefix("near-")): value
+        for name, value in request.POST.items()
+        if name.startswith("near-") and name.removeprefix("near-").isdigit()
+    }
+    # Validated again: the data may have changed since the preview.
+    report = importer.confirm_upload(request.user, kind, token, decisions)
+    if report is None:
+        messages.info(request, _("This file has already been imported."))
+        return back
+    if not report.ok:
         return render(
             request,
             "clubs/import_result.html",
@@ -747,15 +749,14 @@ def import_confirm(request, kind, token):
                 "report": report,
                 "token": "",
                 "kind": kind,
-                "filename": entry["name"],
+                "filename": upload.filename,
                 "title": _("Import"),
                 "breadcrumbs": breadcrumbs(),
             },
         )
-    else:
-        messages.success(
-            request,
-            _("Imported: %(created)s new, %(updated)s updated.")
-            % {"created": report.created, "updated": report.updated},
-        )
-    return redirect("clubs:list" if kind == "clubs" else "clubs:members")
+    messages.success(
+        request,
+        _("Imported: %(created)s new, %(updated)s updated.")
+        % {"created": report.created, "updated": report.updated},
+    )
+    return back

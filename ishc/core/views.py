@@ -7,6 +7,7 @@ from ishc.accounts.decorators import scoped
 from ishc.accounts.navigation import menu_for
 from ishc.accounts.scope import scope_of, visible
 from ishc.clubs.models import Club, ClubStatus
+from ishc.indicators.cache import Results
 from ishc.indicators.figures import headcount
 from ishc.reports.inbox import counts as inbox_counts
 
@@ -14,7 +15,15 @@ from ishc.reports.inbox import counts as inbox_counts
 @scoped
 def home(request):
     """Each role lands here and sees its own area: what it was assigned and what is in it."""
-    counts = headcount(visible(request.user, Club.objects.all()), timezone.localdate())
+    # Counting a whole country's members is a scan of every membership period: the counts come
+    # from the shared cache, current while the user's area is unchanged (ishc.indicators.cache).
+    today = timezone.localdate()
+    counts = Results(today).get(
+        "headcount",
+        scope_of(request.user),
+        (),
+        lambda: headcount(visible(request.user, Club.objects.all()), today),
+    )
     return render(
         request,
         "core/home.html",
@@ -41,14 +50,11 @@ def _club_tasks(user) -> list[dict]:
             "club": club,
             "links": [
                 (
-                    _("Record this month's meeting"),
+                    # One flow for the whole meeting: attendance, health, repayments and fees,
+                    # working with no network (the old two screens stay for corrections).
+                    _("Meeting day: attendance, health, repayments, fees"),
                     "calendar-check",
-                    reverse("activities:meeting_new", args=[club.pk]),
-                ),
-                (
-                    _("Collect repayments and fees"),
-                    "cash-coin",
-                    reverse("finance:collect_current", args=[club.pk]),
+                    reverse("meetingday:current", args=[club.pk]),
                 ),
                 (
                     _("Monthly report"),

@@ -207,9 +207,15 @@ def _par30(club_ids, on, group_by) -> dict:
 
 
 def _on_time(club_ids, start, end, group_by) -> dict:
+    # Paid by the due date, net of reversals: a payment reversed later (a bounced transfer, a
+    # typo) never made the instalment on time, whenever the reversal was dated.
     paid_by_due = ledger._sum_subquery(
         Entry.objects.filter(
-            loan=OuterRef("loan_id"), kind__in=ledger.PAID_KINDS, date__lte=OuterRef("due_date")
+            loan=OuterRef("loan_id"),
+            kind__in=ledger.PAID_KINDS,
+            date__lte=OuterRef("due_date"),
+            reverses__isnull=True,
+            reversed_by__isnull=True,
         ),
         "loan",
         "amount",

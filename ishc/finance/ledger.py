@@ -6,6 +6,9 @@ One module, so that "how is this figure computed?" has one answer:
 - a loan's outstanding principal = Σ entry.principal of the loan (disbursed − principal repaid −
   written off, reversals netting out);
 - interest due on a date = scheduled interest due by then − interest paid;
+- a payment is split along the schedule (allocate): each instalment's interest, then its
+  principal, in order, including instalments not yet due; paying everything off early owes the
+  interest the club's rule asks for (payoff_interest);
 - arrears: the oldest instalment of the schedule in force whose running total (principal +
   interest) exceeds what the member has paid by that date; days overdue = date − its due date,
   counted only while principal is outstanding (a repaid or written-off loan has no arrears).
@@ -34,6 +37,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+
+from ishc.clubs.models import Club, EarlyPayoff
 
 from .models import Entry, EntryKind, Fund, FundKind, Instalment, Loan
 
@@ -120,12 +125,13 @@ _SETTLED = 2**62
 
 
 def _oldest_unpaid(on: datetime.date) -> QuerySet:
-    """The schedule lines of the outer loan that are due by `on` and not covered by what was
-    paid, oldest first (the outer query must carry paid_unless_settled, see with_figures)."""
+    """The schedule lines of the outer loan that fell due before `on` and are not covered by what
+    was paid, oldest first (the outer query must carry paid_unless_settled, see with_figures).
+    An instalment due today is not late: it can still be paid today."""
     return Instalment.objects.filter(
         loan=OuterRef("pk"),
         version=OuterRef("schedule_version"),
-        due_date__lte=on,
+        due_date__lt=on,
         cum_total__gt=OuterRef("paid_unless_settled"),
     ).order_by("due_date", "no")
 
@@ -195,10 +201,63 @@ class LoanState:
             return 0
         return (self.on - self.oldest_unpaid_due).days
 
+    payoff_interest: int = 0  # the interest owed when paying everything off on `on`
+
     @property
     def payoff(self) -> int:
-        """The most the member may pay today: interest due plus all outstanding principal."""
-        return self.interest_due + self.outstanding
+        """The most the member may pay on `on`: all outstanding principal and the interest the
+        club's early-payoff rule asks for (see payoff_interest)."""
+        return self.outstanding + self.payoff_interest if self.outstanding > 0 else 0
+
+
+@dataclass(frozen=True)
+class Line:
+    due_date: datetime.date
+    cum_principal: int
+    cum_interest: int
+
+
+def schedule_lines(loan: Loan) -> list[Line]:
+    """The schedule in force, in order (line 0 of a rescheduled version first)."""
+    rows = Instalment.objects.filter(loan=loan, version=loan.schedule_version).order_by("no")
+    return [Line(*r) for r in rows.values_list("due_date", "cum_principal", "cum_interest")]
+
+
+def payoff_interest(lines: list[Line], on: datetime.date, rule: str, interest_paid: int) -> int:
+    """The interest still owed when the whole loan is paid off on `on` (docs/finance.md).
+
+    "scheduled": every instalment's interest. "to_date" (the default): the interest of every
+    instalment whose period has begun by `on` — the period of an instalment runs from the day
+    after the previous due date to its own due date — and none of the periods not yet begun. So
+    the last instalment paid within its own period owes its full interest, and a loan paid
+    instalment by instalment earns exactly its scheduled interest either way."""
+    if not lines:
+        return 0
+    if rule == EarlyPayoff.SCHEDULED:
+        owed = lines[-1].cum_interest
+    else:
+        owed = next((ln.cum_interest for ln in lines if ln.due_date >= on), lines[-1].cum_interest)
+    return max(0, owed - interest_paid)
+
+
+def allocate(
+    lines: list[Line], interest_paid: int, principal_repaid: int, amount: int
+) -> tuple[int, int]:
+    """Split a payment along the schedule: each instalment's interest, then its principal, in
+    order, instalments not yet due included (an early payment pays the next instalment with its
+    interest). Works from what has been paid so far in each kind, so that after a reversal the
+    next payment fills the hole it left. Returns (interest, principal); the caller has checked
+    the amount against the payoff."""
+    interest = principal = 0
+    paid_i, paid_p = interest_paid, principal_repaid
+    for line in lines:
+        take = min(amount, max(0, line.cum_interest - paid_i))
+        amount, interest, paid_i = amount - take, interest + take, paid_i + take
+        take = min(amount, max(0, line.cum_principal - paid_p))
+        amount, principal, paid_p = amount - take, principal + take, paid_p + take
+        if not amount:
+            break
+    return interest, principal + amount
 
 
 def loan_state(loan: Loan, on: datetime.date) -> LoanState:
@@ -212,12 +271,12 @@ def loan_state(loan: Loan, on: datetime.date) -> LoanState:
         "interest_scheduled",
         "oldest_unpaid_due",
     )[0]
-    due_total = (
-        Instalment.objects.filter(loan=loan, version=loan.schedule_version, due_date__lte=on)
-        .order_by("-no")
-        .values_list("cum_total", flat=True)
-        .first()
-    ) or 0
+    lines = schedule_lines(loan)
+    # What is due by `on` (today's instalment included: it is what to pay today).
+    due_total = next(
+        (ln.cum_principal + ln.cum_interest for ln in reversed(lines) if ln.due_date <= on), 0
+    )
+    rule = Club.objects.filter(pk=loan.club_id).values_list("loan_early_payoff", flat=True)[0]
     return LoanState(
         on=on,
         disbursed=row["disbursed"],
@@ -231,16 +290,18 @@ def loan_state(loan: Loan, on: datetime.date) -> LoanState:
         else 0,
         arrears_due=max(0, due_total - row["paid_total"]) if row["outstanding"] > 0 else 0,
         oldest_unpaid_due=row["oldest_unpaid_due"],
+        payoff_interest=payoff_interest(lines, on, rule, row["interest_paid"]),
     )
 
 
-def due_by(loans: QuerySet, on: datetime.date) -> QuerySet:
-    """Loans annotated with `amount_due`: what is scheduled up to `on` and not yet paid (arrears
-    plus this period's instalment), for the collection sheet."""
+def due_by(loans: QuerySet, on: datetime.date, before: datetime.date | None = None) -> QuerySet:
+    """Loans annotated for the collection sheet of a meeting on `on`: scheduled_total (what falls
+    due by `on`, or — given the next meeting's date `before` — before the next meeting, so that
+    an instalment due between two meetings is collected at the first) and paid_total (paid by
+    `on`). What is due at the meeting is the difference: arrears plus this period's instalment."""
+    due = Q(due_date__lt=before) | Q(due_date__lte=on) if before else Q(due_date__lte=on)
     last_cum = (
-        Instalment.objects.filter(
-            loan=OuterRef("pk"), version=OuterRef("schedule_version"), due_date__lte=on
-        )
+        Instalment.objects.filter(due, loan=OuterRef("pk"), version=OuterRef("schedule_version"))
         .order_by("-no")
         .values("cum_total")[:1]
     )

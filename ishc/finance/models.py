@@ -320,6 +320,8 @@ class WriteOff(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    # A request to reverse an approved write-off (the same maker–checker rule undoes it).
+    undo = models.BooleanField(_("reverse the write-off"), default=False)
 
     class Meta:
         constraints = [

@@ -3,8 +3,15 @@
 Each function validates everything first, then writes inside one transaction, with the fund or
 loan row locked (select_for_update) while the balance or outstanding amount is checked, so that
 two treasurers pressing "save" at the same moment can neither overdraw a fund nor post the same
-repayment twice. Each writes its audit entry in the same transaction. Figures are read through
-ishc.finance.ledger only. Bad input raises ValidationError with a translated message, and then
+repayment twice.
+
+One lock order for every function, so that no two of them can wait on each other (a deadlock is
+an HTTP 500): the entry being reversed → loans (by id) → the write-off request → a contribution →
+the funds, the Income Generation Fund before the Activity Fund (`_lock_funds`). A function that
+needs a fund locks every fund it will write to at once, before writing.
+
+Each writes its audit entry in the same transaction. Figures are read through ishc.finance.ledger
+only. Bad input raises ValidationError with a translated message, and then
 nothing has been written.
 """
 
@@ -101,9 +108,52 @@ def fund_of(club: Club, kind: str) -> Fund:
     return fund
 
 
+# The lock order of the funds (see the module comment).
+_FUND_ORDER = (FundKind.IGF, FundKind.ACTIVITY)
+
+
+def _lock_funds(club: Club, *kinds: str) -> dict[str, Fund]:
+    """Lock the club's funds named in `kinds`, always in the same order."""
+    wanted = [k for k in _FUND_ORDER if k in kinds]
+    for kind in wanted:
+        fund_of(club, kind)
+    return {kind: Fund.objects.select_for_update().get(club=club, kind=kind) for kind in wanted}
+
+
 def _locked_fund(club: Club, kind: str) -> Fund:
-    fund_of(club, kind)
-    return Fund.objects.select_for_update().get(club=club, kind=kind)
+    return _lock_funds(club, kind)[kind]
+
+
+def check_open(club_id: int, day: datetime.date) -> None:
+    """Refuse an entry dated in a month whose report the club has submitted: the figures sent up
+    were frozen from the books, and the books must not drift from them. The message says who can
+    send the report back (or reopen it) so the month can be corrected."""
+    from ishc.reports.models import REPORTED, MonthlyReport
+    from ishc.reports.services import LEVEL_NAMES, _step, province_approves_directly
+
+    report = (
+        MonthlyReport.objects.filter(club_id=club_id, month=day.replace(day=1), status__in=REPORTED)
+        .select_related("club")
+        .first()
+    )
+    if report is None:
+        return
+    direct = province_approves_directly(report.club)
+    step = _step(report, "reopen", direct) or _step(report, "reject", direct)
+    raise ValidationError(
+        {
+            "date": _(
+                "The report of %(m)s is “%(status)s”: its month is closed to new entries. "
+                "%(who)s can send it back or reopen it; date the entry in an open month or "
+                "ask them."
+            )
+            % {
+                "m": report.month.strftime("%m/%Y"),
+                "status": report.get_status_display(),
+                "who": str(LEVEL_NAMES[step[0]]).capitalize(),
+            }
+        }
+    )
 
 
 def _check_cash(fund: Fund, outflow: int, on: datetime.date) -> None:
@@ -134,6 +184,8 @@ def _check_cash(fund: Fund, outflow: int, on: datetime.date) -> None:
 
 
 def _post(user, fund: Fund, **fields) -> Entry:
+    """Every entry is written here, so the period-close rule holds for all of them."""
+    check_open(fund.club_id, fields["date"])
     entry = Entry(fund=fund, club_id=fund.club_id, recorded_by=user if _real(user) else None)
     for name, value in fields.items():
         setattr(entry, name, value)
@@ -245,8 +297,7 @@ def transfer(
     check_date(club, date)
     to_fund = FundKind.ACTIVITY if from_fund == FundKind.IGF else FundKind.IGF
     with transaction.atomic():
-        # Always lock in the same order (IGF, then Activity) so two transfers cannot deadlock.
-        funds = {k: _locked_fund(club, k) for k in (FundKind.IGF, FundKind.ACTIVITY)}
+        funds = _lock_funds(club, FundKind.IGF, FundKind.ACTIVITY)
         _check_cash(funds[from_fund], amount, date)
         common = {"date": date, "voucher": voucher, "note": note}
         out = _post(user, funds[from_fund], kind=EntryKind.TRANSFER_OUT, amount=-amount, **common)
@@ -257,76 +308,179 @@ def transfer(
 
 def reverse_entry(user, entry: Entry, *, date: datetime.date, reason: str) -> Entry:
     """Correct a mistake: a new entry of the same kind with the opposite amounts. The original
-    stays in the books, and both show there."""
+    stays in the books, and both show there. Entries of a collection sheet are reversed the same
+    way (the reversal joins the sheet); a write-off is reversed by the two-person rule
+    (request_write_off_reversal), a transfer by a transfer back."""
     require(user, "finance.record", entry)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the entry is reversed.")})
-    club = entry.club
-    check_date(club, date)
-    if entry.reverses_id or Entry.objects.filter(reverses=entry).exists():
-        raise ValidationError(_("This entry is a reversal or has already been reversed."))
-    if entry.kind in (EntryKind.WRITE_OFF, EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT):
+    if entry.kind == EntryKind.WRITE_OFF:
         raise ValidationError(
-            _("Write-offs and transfers are corrected by a new write-off decision or transfer.")
-        )
-    if entry.sheet_id:
-        raise ValidationError(
-            _("Entries of a collection sheet are corrected with a new entry, not a reversal.")
-        )
-    if date < entry.date:
-        raise ValidationError({"date": _("A reversal cannot be dated before the entry.")})
-    with transaction.atomic():
-        loan = Loan.objects.select_for_update().get(pk=entry.loan_id) if entry.loan_id else None
-        if loan is not None:
-            last = loan.entries.aggregate(m=Max("date"))["m"]
-            if last and date < last:
-                raise ValidationError(
-                    {
-                        "date": _("Date it on or after the loan's last entry (%(d)s).")
-                        % {"d": _d(last)}
-                    }
-                )
-            live = loan.entries.exclude(pk=entry.pk).filter(
-                reverses__isnull=True, reversed_by__isnull=True
+            _(
+                "A write-off is reversed by asking for it: a commune, province or central "
+                "officer other than who asks approves it."
             )
-            if entry.kind == EntryKind.DISBURSEMENT and live.exists():
-                raise ValidationError(
-                    _("A disbursement can only be reversed before anything else is recorded.")
-                )
-        fund = Fund.objects.select_for_update().get(pk=entry.fund_id)
-        if entry.amount > 0:
-            _check_cash(fund, entry.amount, date)
-        reversal = _post(
-            user,
-            fund,
-            date=date,
-            kind=entry.kind,
-            category=entry.category,
-            amount=-entry.amount,
-            principal=-entry.principal,
-            loan_id=entry.loan_id,
-            member_id=entry.member_id,
-            counterpart=entry.counterpart,
-            voucher=entry.voucher,
-            note=reason[:300],
-            # A reversed capital entry gives its share of the contribution back.
-            contribution_id=entry.contribution_id,
-            reverses=entry,
         )
-        if loan is not None:
-            before = snapshot(loan)
-            outstanding = ledger.loan_state(loan, date).outstanding
-            if entry.kind == EntryKind.DISBURSEMENT:
-                loan.status, loan.disbursed_on = LoanStatus.APPROVED, None
-            elif loan.status == LoanStatus.CLOSED and outstanding > 0:
-                loan.status, loan.closed_on = LoanStatus.ACTIVE, None
-            loan.save()
-            record(user, "finance.loan.entry_reversed", loan, before=before, after=snapshot(loan))
+    if entry.kind in (EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT):
+        raise ValidationError(_("A transfer is corrected by a transfer back."))
+    with transaction.atomic():
+        reversal = _reverse(user, entry, date=date, reason=reason)
         record(
             user, "finance.entry.reversed", reversal, data={"reverses": entry.pk, "reason": reason}
         )
         return reversal
+
+
+def _reverse(user, entry: Entry, *, date: datetime.date, reason: str) -> Entry:
+    """The reversal itself, inside the caller's transaction. The entry's row is locked first, so
+    that of two people reversing it at the same moment the second is told it is already done."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is reversed.")})
+    entry = Entry.objects.select_for_update().select_related("club").get(pk=entry.pk)
+    club = entry.club
+    check_date(club, date)
+    if entry.reverses_id or Entry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry is a reversal or has already been reversed."))
+    if date < entry.date:
+        raise ValidationError({"date": _("A reversal cannot be dated before the entry.")})
+    loan = _locked_loan(entry.loan) if entry.loan_id else None
+    if loan is not None:
+        last = loan.entries.aggregate(m=Max("date"))["m"]
+        if last and date < last:
+            raise ValidationError(
+                {"date": _("Date it on or after the loan's last entry (%(d)s).") % {"d": _d(last)}}
+            )
+        live = loan.entries.exclude(pk=entry.pk).filter(
+            reverses__isnull=True, reversed_by__isnull=True
+        )
+        if entry.kind == EntryKind.DISBURSEMENT and live.exists():
+            raise ValidationError(
+                _("A disbursement can only be reversed before anything else is recorded.")
+            )
+    fund = _lock_funds(club, entry.fund.kind)[entry.fund.kind]
+    if entry.amount > 0:
+        _check_cash(fund, entry.amount, date)
+    reversal = _post(
+        user,
+        fund,
+        date=date,
+        kind=entry.kind,
+        category=entry.category,
+        amount=-entry.amount,
+        principal=-entry.principal,
+        loan_id=entry.loan_id,
+        member_id=entry.member_id,
+        counterpart=entry.counterpart,
+        voucher=entry.voucher,
+        note=reason[:300],
+        # A reversed capital entry gives its share of the contribution back.
+        contribution_id=entry.contribution_id,
+        # A reversed line of a collection sheet shows on that sheet beside the line.
+        sheet_id=entry.sheet_id,
+        reverses=entry,
+    )
+    if loan is not None:
+        _follow(user, loan, date)
+    return reversal
+
+
+def _follow(user, loan: Loan, on: datetime.date) -> None:
+    """After a reversal, the loan's state follows its entries: a reversed disbursement sends it
+    back to approved; principal outstanding again reopens a closed or written-off loan (it can
+    then be repaid, or written off again); nothing outstanding closes it."""
+    before = snapshot(loan)
+    state = ledger.loan_state(loan, on)
+    if state.disbursed == 0:
+        loan.status, loan.disbursed_on = LoanStatus.APPROVED, None
+    elif state.outstanding > 0 and loan.status in (LoanStatus.CLOSED, LoanStatus.WRITTEN_OFF):
+        loan.status, loan.closed_on = LoanStatus.ACTIVE, None
+    elif state.outstanding == 0 and loan.status == LoanStatus.ACTIVE:
+        loan.status, loan.closed_on = LoanStatus.CLOSED, on
+    else:
+        return
+    loan.save()
+    record(user, "finance.loan.entry_reversed", loan, before=before, after=snapshot(loan))
+
+
+def correct_entry(user, entry: Entry, *, amount, date: datetime.date, reason: str) -> list[Entry]:
+    """Reverse a wrong line and record the right one, in one step and one transaction, with the
+    reason, audited. For a loan's repayment the line is the whole payment of that day (its
+    interest and principal entries, on the same sheet): both are reversed and the right amount
+    is paid again along the schedule. For any other entry the right amount replaces the wrong
+    one with the same kind, category and counterpart. Returns the entries written."""
+    require(user, "finance.record", entry)
+    amount = check_amount(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is corrected.")})
+    if entry.kind not in (
+        EntryKind.PRINCIPAL,
+        EntryKind.INTEREST,
+        EntryKind.CAPITAL,
+        EntryKind.INCOME,
+        EntryKind.EXPENSE,
+    ):
+        raise ValidationError(
+            _("Only repayments, capital, income and expenses are corrected this way.")
+        )
+    with transaction.atomic():
+        if entry.loan_id:
+            loan = _locked_loan(entry.loan)
+            wrong = list(
+                loan.entries.filter(
+                    kind__in=ledger.PAID_KINDS,
+                    date=entry.date,
+                    sheet_id=entry.sheet_id,
+                    reverses__isnull=True,
+                    reversed_by__isnull=True,
+                ).order_by("pk")
+            )
+            if entry not in wrong:
+                raise ValidationError(_("This entry is a reversal or has already been reversed."))
+        else:
+            wrong = [entry]
+            if entry.contribution_id:
+                # Lock order: the contribution before the funds.
+                Contribution.objects.select_for_update().get(pk=entry.contribution_id)
+        written = [_reverse(user, e, date=date, reason=reason) for e in wrong]
+        if entry.loan_id:
+            paid = repay(user, entry.loan, amount=amount, on=date, sheet=entry.sheet, audit=False)
+            written += [e for e in (paid.interest, paid.principal) if e]
+        else:
+            fund = _lock_funds(entry.club, entry.fund.kind)[entry.fund.kind]
+            sign = -1 if entry.kind == EntryKind.EXPENSE else 1
+            if sign < 0:
+                _check_cash(fund, amount, date)
+            if entry.contribution_id:
+                _check_contribution(entry.club, entry.kind, amount, entry.contribution)
+            written.append(
+                _post(
+                    user,
+                    fund,
+                    date=date,
+                    kind=entry.kind,
+                    category=entry.category,
+                    amount=sign * amount,
+                    member_id=entry.member_id,
+                    counterpart=entry.counterpart,
+                    voucher=entry.voucher,
+                    note=reason[:300],
+                    contribution_id=entry.contribution_id,
+                    sheet_id=entry.sheet_id,
+                )
+            )
+        record(
+            user,
+            "finance.entry.corrected",
+            entry,
+            data={
+                "reason": reason,
+                "wrong": [e.pk for e in wrong],
+                "was": sum(e.amount for e in wrong),
+                "now": amount,
+                "written": [e.pk for e in written],
+            },
+        )
+        return written
 
 
 # Loans ----------------------------------------------------------------------------------------
@@ -557,8 +711,10 @@ class Repayment:
 def repay(
     user, loan: Loan, *, amount, on: datetime.date, voucher: str = "", sheet=None, audit=True
 ) -> Repayment:
-    """A repayment: interest due first, then principal. Partial and early repayments are fine;
-    more than interest due plus all outstanding principal is refused."""
+    """A repayment, split along the schedule: each instalment's interest, then its principal, in
+    order, instalments not yet due included (ledger.allocate). Partial and early repayments are
+    fine; more than the payoff (all outstanding principal and the interest the club's early-
+    payoff rule asks for) is refused; exactly the payoff closes the loan."""
     if sheet is None:  # a collection sheet asserted it once for all its lines
         require(user, "finance.record", loan)
     amount = check_amount(amount)
@@ -580,18 +736,24 @@ def repay(
             raise ValidationError(
                 {
                     "amount": _(
-                        "That is more than is owed: at most %(max)s (interest due %(i)s, "
-                        "principal %(p)s)."
+                        "That is more than is owed: at most %(max)s to repay everything "
+                        "(principal %(p)s, interest %(i)s)."
                     )
                     % {
                         "max": _vnd(state.payoff),
-                        "i": _vnd(state.interest_due),
+                        "i": _vnd(state.payoff_interest),
                         "p": _vnd(state.outstanding),
                     }
                 }
             )
-        interest = min(amount, state.interest_due)
-        principal = amount - interest
+        if amount == state.payoff:
+            interest, principal = state.payoff_interest, state.outstanding
+        else:
+            interest, principal = ledger.allocate(
+                ledger.schedule_lines(loan), state.interest_paid, state.principal_repaid, amount
+            )
+        interest_fund = settings.ISHC["LOAN_INTEREST_FUND"]
+        funds = _lock_funds(loan.club, FundKind.IGF, interest_fund)
         common = {
             "date": on,
             "loan": loan,
@@ -601,13 +763,13 @@ def repay(
         }
         result = Repayment(None, None)
         if interest:
-            fund = _locked_fund(loan.club, settings.ISHC["LOAN_INTEREST_FUND"])
-            result.interest = _post(user, fund, kind=EntryKind.INTEREST, amount=interest, **common)
+            result.interest = _post(
+                user, funds[interest_fund], kind=EntryKind.INTEREST, amount=interest, **common
+            )
         if principal:
-            fund = _locked_fund(loan.club, FundKind.IGF)
             result.principal = _post(
                 user,
-                fund,
+                funds[FundKind.IGF],
                 kind=EntryKind.PRINCIPAL,
                 amount=principal,
                 principal=-principal,
@@ -704,6 +866,50 @@ def request_write_off(user, loan: Loan, *, on: datetime.date, reason: str) -> Wr
         return wo
 
 
+def request_write_off_reversal(
+    user, loan: Loan, *, reason: str, on: datetime.date | None = None
+) -> WriteOff:
+    """The maker's half of undoing a write-off (a loan written off by mistake, or a borrower who
+    pays after all): the same two-person rule as the write-off itself. On approval the write-off
+    entry is reversed and the loan is being repaid again."""
+    require(user, "finance.record", loan)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the write-off should be reversed.")})
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        loan = _locked_loan(loan)
+        if loan.status != LoanStatus.WRITTEN_OFF:
+            raise ValidationError(_("Only a written-off loan can have its write-off reversed."))
+        check_date(loan.club, on, "on")
+        if loan.write_offs.filter(status=WriteOffStatus.PENDING).exists():
+            raise ValidationError(_("A write-off of this loan is already waiting for approval."))
+        try:
+            with transaction.atomic():
+                wo = WriteOff.objects.create(
+                    loan=loan, on=on, reason=reason.strip(), requested_by=user, undo=True
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("A write-off of this loan is already waiting for approval.")
+            ) from None
+        record(user, "finance.writeoff.requested", wo, club=loan.club_id, after=snapshot(wo))
+        return wo
+
+
+def _undo_write_off(user, loan: Loan, wo: WriteOff) -> None:
+    entry = (
+        loan.entries.filter(
+            kind=EntryKind.WRITE_OFF, reverses__isnull=True, reversed_by__isnull=True
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if loan.status != LoanStatus.WRITTEN_OFF or entry is None:
+        raise ValidationError(_("Only a written-off loan can have its write-off reversed."))
+    on = max(wo.on, loan.entries.aggregate(m=Max("date"))["m"] or wo.on)
+    _reverse(user, entry, date=on, reason=wo.reason)
+
+
 def decide_write_off(user, wo: WriteOff, *, approve: bool, note: str = "") -> WriteOff:
     """The checker's half: a commune, province or central officer other than the maker. An
     approval posts the write-off entry (no cash moves; the outstanding principal goes to 0)."""
@@ -720,7 +926,9 @@ def decide_write_off(user, wo: WriteOff, *, approve: bool, note: str = "") -> Wr
         before = snapshot(wo)
         wo.status = WriteOffStatus.APPROVED if approve else WriteOffStatus.REJECTED
         wo.decided_by, wo.decided_at, wo.decision_note = user, timezone.now(), note[:300]
-        if approve:
+        if approve and wo.undo:
+            _undo_write_off(user, loan, wo)
+        elif approve:
             if loan.status != LoanStatus.ACTIVE:
                 raise ValidationError(_("Only a loan being repaid can be written off."))
             on = max(wo.on, loan.entries.aggregate(m=Max("date"))["m"] or wo.on)
@@ -798,11 +1006,14 @@ def submit_collection(
                 _("The collection sheet of %(m)s has already been submitted.")
                 % {"m": month.strftime("%m/%Y")}
             ) from None
-        activity = _locked_fund(club, FundKind.ACTIVITY)
+        # Lock order: the loans (by id), then the funds.
         loans = {
             loan.pk: loan
-            for loan in Loan.objects.filter(club=club, member__in=[ln.member for ln in lines])
+            for loan in Loan.objects.select_for_update()
+            .filter(club=club, member__in=[ln.member for ln in lines])
+            .order_by("pk")
         }
+        activity = _lock_funds(club, FundKind.IGF, FundKind.ACTIVITY)[FundKind.ACTIVITY]
         fees = repaid = 0
         for line in lines:
             try:

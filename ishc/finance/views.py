@@ -10,7 +10,8 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +21,13 @@ from django.utils.translation import gettext_lazy
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.permissions import can
-from ishc.accounts.scope import visible, visible_or_404
+from ishc.accounts.scope import scope_name, visible, visible_or_404
 from ishc.clubs.models import Club, Member, Membership
+from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
 from ishc.core.text import UNCONFIRMED_COMMUNE
 
 from . import forms, ledger, services
-from .exports import xlsx_response
 from .figures import fund_figures, loan_figures
 from .models import (
     CollectionSheet,
@@ -405,7 +406,23 @@ ACTION_TITLES = {
 
 
 def _loan_xlsx(loan, context):
-    rows = [
+    book = xlsx.Book()
+    sheet = book.sheet(
+        _("Loan ledger"),
+        [
+            xlsx.Col(_("Date"), "date"),
+            xlsx.Col(_("Kind"), "text", 22),
+            xlsx.Col(_("Voucher"), "code"),
+            xlsx.Col(_("Cash (VND)"), "money"),
+            xlsx.Col(_("Principal (VND)"), "money"),
+            xlsx.Col(_("Outstanding after (VND)"), "money"),
+            xlsx.Col(_("Note"), "long", 30),
+        ],
+        title=f"{_('Loan card')} · {loan}",
+        unit=loan.club,
+        period=xlsx.period_label(context["today"]),
+    )
+    sheet.rows(
         [
             e.date,
             e.get_kind_display() + (f" ({_('reversal')})" if e.reverses_id else ""),
@@ -416,36 +433,26 @@ def _loan_xlsx(loan, context):
             e.note,
         ]
         for e in context["entries"]
-    ]
-    schedule = [
+    )
+    schedule = book.sheet(
+        _("Schedule"),
+        [
+            xlsx.Col(_("No."), "int", 6),
+            xlsx.Col(_("Due date"), "date"),
+            xlsx.Col(_("Principal"), "money"),
+            xlsx.Col(_("Interest"), "money"),
+            xlsx.Col(_("Total"), "money"),
+            xlsx.Col(_("Balance"), "money"),
+        ],
+        title=f"{_('Repayment schedule')} · {loan} · {loan.get_method_display()}",
+        unit=loan.club,
+        period=xlsx.period_label(context["today"]),
+    )
+    schedule.rows(
         [r.no, r.due_date, r.principal, r.interest, r.total, loan.amount - r.cum_principal]
         for r in context["schedule"]
-    ]
-    return xlsx_response(
-        f"loan-{loan.pk}.xlsx",
-        [
-            (
-                _("Loan ledger"),
-                f"{loan} · {loan.club}",
-                [
-                    _("Date"),
-                    _("Kind"),
-                    _("Voucher"),
-                    _("Cash (VND)"),
-                    _("Principal (VND)"),
-                    _("Outstanding after (VND)"),
-                    _("Note"),
-                ],
-                rows,
-            ),
-            (
-                _("Schedule"),
-                f"{loan} · {loan.get_method_display()}",
-                [_("No."), _("Due date"), _("Principal"), _("Interest"), _("Total"), _("Balance")],
-                schedule,
-            ),
-        ],
     )
+    return book.response(xlsx.filename("The vay", loan.club.code, loan.pk))
 
 
 def _may_decide(user, loan) -> bool:
@@ -640,42 +647,7 @@ def cash_book(request, pk, fund, year, month):
         "m": f"{month:%m/%Y}",
     }
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            f"cash-book-{club.code}-{fund}-{month:%Y-%m}.xlsx",
-            [
-                (
-                    _("Cash book"),
-                    f"{title} · {club}",
-                    [
-                        _("Date"),
-                        _("Voucher"),
-                        _("Kind"),
-                        _("Category"),
-                        _("Counterpart"),
-                        _("In (VND)"),
-                        _("Out (VND)"),
-                        _("Balance (VND)"),
-                        _("Note"),
-                    ],
-                    [[None, "", _("Opening balance"), "", "", None, None, opening, ""]]
-                    + [
-                        [
-                            e.date,
-                            e.voucher,
-                            e.get_kind_display(),
-                            e.get_category_display(),
-                            str(e.member or e.counterpart),
-                            e.amount if e.amount > 0 else None,
-                            -e.amount if e.amount < 0 else None,
-                            e.balance_after,
-                            e.note,
-                        ]
-                        for e in rows
-                    ]
-                    + [[None, "", _("Closing balance"), "", "", None, None, closing, ""]],
-                )
-            ],
-        )
+        return _cash_book_xlsx(club, fund, month, title, opening, closing, rows)
     return render(
         request,
         "finance/cash_book.html",
@@ -697,6 +669,46 @@ def cash_book(request, pk, fund, year, month):
             "breadcrumbs": _crumbs(club, (title, None)),
         },
     )
+
+
+def _cash_book_xlsx(club, fund, month, title, opening, closing, rows):
+    book = xlsx.Book()
+    sheet = book.sheet(
+        _("Cash book"),
+        [
+            xlsx.Col(_("Date"), "date"),
+            xlsx.Col(_("Voucher"), "code", 9),
+            xlsx.Col(_("Kind"), "text", 16),
+            xlsx.Col(_("Category"), "text", 16),
+            xlsx.Col(_("Counterpart"), "name", 22),
+            xlsx.Col(_("In (VND)"), "money", 13),
+            xlsx.Col(_("Out (VND)"), "money", 13),
+            xlsx.Col(_("Balance (VND)"), "money", 14),
+            xlsx.Col(_("Note"), "long", 24),
+        ],
+        title=title,
+        unit=club,
+        period=xlsx.period_label(month, _month_end(month)),
+    )
+    sheet.row([month, "", _("Opening balance"), "", "", None, None, opening, ""], bold=True)
+    sheet.rows(
+        [
+            e.date,
+            e.voucher,
+            e.get_kind_display(),
+            e.get_category_display(),
+            str(e.member or e.counterpart),
+            e.amount if e.amount > 0 else None,
+            -e.amount if e.amount < 0 else None,
+            e.balance_after,
+            e.note,
+        ]
+        for e in rows
+    )
+    sheet.row(
+        [_month_end(month), "", _("Closing balance"), "", "", None, None, closing, ""], bold=True
+    )
+    return book.response(xlsx.filename("So quy", club.code, FundKind(fund).label, f"{month:%Y-%m}"))
 
 
 @scoped
@@ -726,21 +738,22 @@ def _loan_table_rows(loans, on):
     ]
 
 
-LOAN_HEADERS = [
-    gettext_lazy("No."),
-    gettext_lazy("Member"),
-    gettext_lazy("Disbursed on"),
-    gettext_lazy("Amount"),
-    gettext_lazy("Rate (% a month)"),
-    gettext_lazy("Months"),
-    gettext_lazy("Method"),
-    gettext_lazy("Principal repaid"),
-    gettext_lazy("Interest paid"),
-    gettext_lazy("Written off"),
-    gettext_lazy("Outstanding"),
-    gettext_lazy("Days overdue"),
-    gettext_lazy("Status"),
-]
+def _loan_columns() -> list[xlsx.Col]:
+    return [
+        xlsx.Col(_("No."), "int", 6),
+        xlsx.Col(_("Member"), "name"),
+        xlsx.Col(_("Disbursed on"), "date"),
+        xlsx.Col(_("Amount"), "money"),
+        xlsx.Col(_("Rate (% a month)"), "decimal"),
+        xlsx.Col(_("Months"), "int", 8),
+        xlsx.Col(_("Method"), "text", 14),
+        xlsx.Col(_("Principal repaid"), "money"),
+        xlsx.Col(_("Interest paid"), "money"),
+        xlsx.Col(_("Written off"), "money"),
+        xlsx.Col(_("Outstanding"), "money"),
+        xlsx.Col(_("Days overdue"), "int"),
+        xlsx.Col(_("Status"), "text", 14),
+    ]
 
 
 @scoped
@@ -757,10 +770,11 @@ def loan_ledger(request, pk):
     )
     title = _("Loan ledger")
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            f"loan-ledger-{club.code}-{on:%Y-%m-%d}.xlsx",
-            [(title, f"{club} · {on:%d/%m/%Y}", LOAN_HEADERS, _loan_table_rows(loans, on))],
+        book = xlsx.Book()
+        book.sheet(title, _loan_columns(), unit=club, period=xlsx.period_label(on)).rows(
+            _loan_table_rows(loans, on)
         )
+        return book.response(xlsx.filename("So cho vay", club.code, f"{on:%Y-%m-%d}"))
     totals = {
         k: sum(getattr(loan, k) for loan in loans)
         for k in ("amount", "principal_repaid", "interest_paid", "written_off", "outstanding")
@@ -791,10 +805,15 @@ def member_loans(request, pk):
     )
     title = _("Loan history of %(name)s") % {"name": member.full_name}
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            f"member-{member.pk}-loans.xlsx",
-            [(_("Loan history"), title, LOAN_HEADERS, _loan_table_rows(loans, on))],
-        )
+        book = xlsx.Book()
+        book.sheet(
+            _("Loan history"),
+            _loan_columns(),
+            title=title,
+            unit=member.club,
+            period=xlsx.period_label(on),
+        ).rows(_loan_table_rows(loans, on))
+        return book.response(xlsx.filename("Vay von", member.club.code, member.pk))
     return render(
         request,
         "finance/member_loans.html",
@@ -837,47 +856,59 @@ def arrears(request, pk=None):
         {"label": label, **buckets.get(i, {"n": 0, "principal": 0})}
         for i, label in enumerate([_("Not late")] + labels)
     ]
-    late = _late_rows(
+    late_loans = (
         loans.filter(bucket__gt=0)
         .select_related("member", "club")
-        .order_by("oldest_unpaid_due", "pk"),
-        on,
+        .order_by("oldest_unpaid_due", "pk")
     )
-    for loan in late:
-        loan.bucket_label = labels[loan.bucket - 1]
     year_start = on.replace(month=1, day=1)
     group = request.GET.get("by", "club")
     if group not in GROUPINGS:
         group = "club"
-    units = []
+    if request.GET.get("format") == "xlsx":
+        late = _late_rows(late_loans, on)
+    else:
+        # One page of late loans; their number is already known from the buckets, so the
+        # pager does not count the country's loans a second time.
+        paginator = Paginator(late_loans, ARREARS_PAGE)
+        paginator.count = sum(row["n"] for row in bucket_rows[1:])
+        late_page = paginator.get_page(request.GET.get("page"))
+        late = _late_rows(late_page.object_list, on)
+    for loan in late:
+        loan.bucket_label = labels[loan.bucket - 1]
+    units, units_page = [], None
     if club is None:
-        rows = loan_figures(clubs, year_start, on, on, GROUPINGS[group][0])
+        units_page, page_clubs = _unit_page(request, clubs, group)
+        rows = loan_figures(page_clubs, year_start, on, on, GROUPINGS[group][0])
         names = _group_names(group, [r["key"] for r in rows])
-        units = [
-            {
-                **r,
-                "name": names.get(r["key"], "—"),
-                "par30": _ratio(r["par30_principal"], r["outstanding_principal"]),
-                "on_time": _ratio(r["instalments_paid_on_time"], r["instalments_due"]),
-            }
-            for r in rows
-        ]
+        order = {key: i for i, key in enumerate(units_page.object_list)}
+        units = sorted(
+            (
+                {
+                    **r,
+                    "name": names.get(r["key"], "—"),
+                    "par30": _ratio(r["par30_principal"], r["outstanding_principal"]),
+                    "on_time": _ratio(r["instalments_paid_on_time"], r["instalments_due"]),
+                }
+                for r in rows
+            ),
+            key=lambda u: order.get(u["key"], len(order)),
+        )
     total = loan_figures(clubs, year_start, on, on, None)[0]
     title = _("Arrears")
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            f"arrears-{on:%Y-%m-%d}.xlsx",
-            [
-                (
-                    title,
-                    f"{club or ''} {on:%d/%m/%Y}",
-                    [_("Club"), *LOAN_HEADERS, _("Bucket (days)")],
-                    [
-                        [loan.club.name, *row, loan.bucket_label]
-                        for loan, row in zip(late, _loan_table_rows(late, on), strict=True)
-                    ],
-                )
-            ],
+        book = xlsx.Book()
+        book.sheet(
+            title,
+            [xlsx.Col(_("Club"), "name"), *_loan_columns(), xlsx.Col(_("Bucket (days)"))],
+            unit=club or scope_name(request.user),
+            period=xlsx.period_label(on),
+        ).rows(
+            [loan.club.name, *row, loan.bucket_label]
+            for loan, row in zip(late, _loan_table_rows(late, on), strict=True)
+        )
+        return book.response(
+            xlsx.filename("No qua han", club.code if club else "", f"{on:%Y-%m-%d}")
         )
     return render(
         request,
@@ -887,6 +918,10 @@ def arrears(request, pk=None):
             "on": on,
             "buckets": bucket_rows,
             "late": late,
+            "late_page": late_page,
+            "units_page": units_page,
+            "query": _query_without(request, "page"),
+            "units_query": _query_without(request, "units"),
             "total": total,
             "par30": _ratio(total["par30_principal"], total["outstanding_principal"]),
             "on_time": _ratio(total["instalments_paid_on_time"], total["instalments_due"]),
@@ -902,6 +937,40 @@ def arrears(request, pk=None):
 
 def _ratio(numerator, denominator):
     return numerator / denominator if denominator else None
+
+
+# Rows per page of the arrears lists: a national page shows one page of late loans and of
+# units, and computes loan figures for that page's units only.
+ARREARS_PAGE = 25
+# What a unit of each grouping is, seen from the club, and the order its rows are listed in.
+_GROUP_KEYS = {
+    "club": ("pk", "search_name"),
+    "commune": ("commune_id", "commune__search_name"),
+    "province": ("province_id", "province__search_name"),
+}
+
+
+def _unit_page(request, clubs, group):
+    """One page of the grouping's keys among the visible clubs (names in order, clubs waiting for
+    their commune last), and the clubs of those keys only: what loan_figures is asked about."""
+    key, order = _GROUP_KEYS[group]
+    keys = clubs.order_by().values_list(key, flat=True).distinct()
+    keys = keys.order_by(F(order).asc(nulls_last=True), key)
+    page = Paginator(keys, ARREARS_PAGE).get_page(request.GET.get("units"))
+    keys = list(page.object_list)
+    within = Q(**{f"{key}__in": [k for k in keys if k is not None]})
+    if None in keys:
+        within |= Q(**{f"{key}__isnull": True})
+    return page, clubs.filter(within)
+
+
+def _query_without(request, param: str) -> str:
+    """The list's query string without one pager's parameter, ending in & when not empty."""
+    params = request.GET.copy()
+    params.pop(param, None)
+    params.pop("format", None)
+    text = params.urlencode()
+    return f"{text}&" if text else ""
 
 
 def _group_names(group, keys) -> dict:

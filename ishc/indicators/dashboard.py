@@ -313,6 +313,8 @@ def build(
         "where": where,
         "today": today,
         "generated_at": timezone.localtime(),
+        # Set when another request is recomputing and this page shows the previous figures.
+        "stale_since": timezone.localtime(results.stale_since) if results.stale_since else None,
         "programmes": programmes,
         "programme": programme,
         "phase": phase,

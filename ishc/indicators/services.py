@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from ishc.accounts.permissions import require
 from ishc.accounts.scope import editable
 from ishc.audit.services import record, snapshot
+from ishc.core.text import fold
+from ishc.core.uploads import open_archive
 from ishc.geo.models import Level
 
 from . import catalogue
@@ -31,6 +33,20 @@ COLUMNS = [
     "value_high",
     "note",
 ]
+# The template's headers: Vietnamese, as the people who fill the sheet read them. The machine
+# names above are accepted too, so that files made from the earlier template still import.
+HEADERS = {
+    "programme": "Mã chương trình",
+    "phase": "Giai đoạn",
+    "year": "Năm",
+    "indicator": "Mã chỉ tiêu",
+    "province_code": "Mã tỉnh",
+    "commune_code": "Mã xã",
+    "comparison": "So sánh",
+    "value": "Giá trị",
+    "value_high": "Giá trị trên",
+    "note": "Ghi chú",
+}
 COMPARISON_ALIASES = {
     "at_least": Comparison.AT_LEAST,
     ">=": Comparison.AT_LEAST,
@@ -39,6 +55,9 @@ COMPARISON_ALIASES = {
     "<=": Comparison.AT_MOST,
     "≤": Comparison.AT_MOST,
     "band": Comparison.BAND,
+    "tối thiểu": Comparison.AT_LEAST,
+    "tối đa": Comparison.AT_MOST,
+    "khoảng": Comparison.BAND,
 }
 
 
@@ -76,6 +95,13 @@ def import_targets(user, upload, units) -> ImportOutcome:
 
     outcome = ImportOutcome()
     try:
+        # Measured member by member in a stream first: openpyxl would inflate a zip bomb whole.
+        open_archive(upload)
+    except ValidationError as e:
+        outcome.errors.append({"row": 0, "column": "", "message": e.messages[0]})
+        return outcome
+    upload.seek(0)
+    try:
         sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
     except Exception:  # openpyxl raises many kinds of errors for a file that is not .xlsx
@@ -86,8 +112,12 @@ def import_targets(user, upload, units) -> ImportOutcome:
     if not rows:
         outcome.errors.append({"row": 1, "column": "", "message": _("The sheet is empty.")})
         return outcome
-    headers = [_cell(h).lower() for h in rows[0]]
-    missing = [c for c in COLUMNS if c not in headers]
+    known = {fold(k): k for k in COLUMNS} | {fold(v): k for k, v in HEADERS.items()}
+    written = [_cell(h).rstrip("*").strip() for h in rows[0]]
+    headers = [known.get(fold(h), "") for h in written]
+    # Errors name the column as the file's own header says it.
+    label = {k: h for k, h in zip(headers, written, strict=False) if k}
+    missing = [HEADERS[c] for c in COLUMNS if c not in headers]
     if missing:
         outcome.errors.append(
             {
@@ -112,7 +142,7 @@ def import_targets(user, upload, units) -> ImportOutcome:
         errors = []
 
         def fail(column, message, errors=errors, number=number):
-            errors.append({"row": number, "column": column, "message": message})
+            errors.append({"row": number, "column": label.get(column, column), "message": message})
 
         programme = programmes.get(row.get("programme", ""))
         if programme is None:
@@ -146,7 +176,7 @@ def import_targets(user, upload, units) -> ImportOutcome:
             fail("commune_code" if row.get("commune_code") else "province_code", _("Not a code."))
         comparison = COMPARISON_ALIASES.get(row.get("comparison", "").lower())
         if comparison is None:
-            fail("comparison", _("Use at_least, at_most or band."))
+            fail("comparison", _("Use “tối thiểu”, “tối đa” or “khoảng”."))
         values = {}
         for column in ("value", "value_high"):
             text = row.get(column, "").replace(",", ".")

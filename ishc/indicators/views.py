@@ -7,20 +7,20 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.permissions import can
 from ishc.accounts.scope import editable, scope_of, visible, visible_or_404
 from ishc.clubs.models import Club
+from ishc.core import xlsx
 from ishc.geo.models import Unit
 
 from . import catalogue, exports, services
 from .dashboard import Where, build, loans_section
 from .forms import ImportForm, TargetForm
 from .models import Target
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _where(request, level: str, pk: int | None) -> Where:
@@ -112,9 +112,9 @@ def export(request, level="nation", pk=None):
     where = _where(request, level, pk)
     ctx = build(where, request.GET)
     data = exports.workbook(ctx, request.GET.get("sheet"))
-    slug = "nation" if where.obj is None else f"{where.level}-{where.obj.pk}"
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ishc-dashboard-{slug}.xlsx"'
+    name = xlsx.filename("Bang theo doi", where.name, timezone.localdate().strftime("%Y-%m-%d"))
+    response = HttpResponse(data, content_type=xlsx.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -205,6 +205,6 @@ def target_template(request):
     """An empty import sheet with the right headers and one example row."""
     buf = io.BytesIO()
     exports.import_template().save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="ishc-targets-template.xlsx"'
+    response = HttpResponse(buf.getvalue(), content_type=xlsx.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{xlsx.filename("Mau chi tieu")}"'
     return response

@@ -15,11 +15,11 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from ishc.core import xlsx
 from ishc.core.text import UNCONFIRMED_COMMUNE
 from ishc.geo.models import Unit
 
-from .derived import FLOWS, LABELS, STOCKS
-from .export import xlsx_response
+from .derived import FLOWS, LABELS, MONEY, STOCKS
 from .figures import _club_key, expected_clubs
 from .models import REPORTED, MonthlyReport, Status
 
@@ -85,12 +85,32 @@ def _labels(group_by: str, keys: set) -> dict:
     return names
 
 
+def period_name(year: int, quarter: int) -> str:
+    if quarter:
+        return _("Quarter %(quarter)s/%(year)s") % {"quarter": quarter, "year": year}
+    return _("Year %(year)s") % {"year": year}
+
+
 def export(data: dict, unit, year: int, quarter: int):
-    header = [_("Unit"), _("Reports expected"), _("Reports sent"), _("Approved by the province")]
-    header += [str(label) for label in LABELS.values()]
+    book = xlsx.Book()
+    sheet = book.sheet(
+        _("Quarterly report") if quarter else _("Yearly report"),
+        [
+            xlsx.Col(_("Unit"), "name"),
+            xlsx.Col(_("Reports expected"), "int"),
+            xlsx.Col(_("Reports sent"), "int"),
+            xlsx.Col(_("Approved by the province"), "int"),
+        ]
+        + [
+            xlsx.Col(str(label), "money" if name in MONEY else "int", 12)
+            for name, label in LABELS.items()
+        ],
+        unit=unit.name if unit else _("Whole country"),
+        period=period_name(year, quarter),
+    )
     keys = ["expected", "reports", "approved", *LABELS]
-    rows = [[r["label"], *[r[k] for k in keys]] for r in data["rows"]]
-    rows.append([_("Total"), *[data["total"][k] for k in keys]])
-    period = f"{year}-Q{quarter}" if quarter else str(year)
-    name = f"report-{unit.code if unit else 'national'}-{period}.xlsx"
-    return xlsx_response(name, period, header, rows)
+    sheet.rows([r["label"], *[r[k] for k in keys]] for r in data["rows"])
+    sheet.row([_("Total"), *[data["total"][k] for k in keys]], bold=True)
+    period = f"quy-{quarter}-{year}" if quarter else f"nam-{year}"
+    name = unit.name if unit else "toan quoc"
+    return book.response(xlsx.filename("Bao cao", name, period))

@@ -50,6 +50,9 @@ class MonthlyReport(models.Model):
     )
     # Frozen on submission (see the module comment); empty while a draft.
     figures = models.JSONField(default=dict, blank=True)
+    # What was frozen before the report was last sent back or reopened: while the month is open
+    # again the page shows how far the books have moved from it, and a re-submission keeps both.
+    previous_figures = models.JSONField(default=dict, blank=True)
     # The first time the club sent the report: timeliness is judged on it, so that a report sent
     # on time and sent back for a correction still counts as on time.
     first_submitted_on = models.DateField(null=True, blank=True)

@@ -273,8 +273,9 @@ def transition(user, report: MonthlyReport, action: str, reason: str = "") -> Mo
             if report.first_submitted_on is None:
                 report.first_submitted_on = timezone.localdate()
         elif new_status == Status.DRAFT:
-            # Back with the club: figures are live again until the next submission.
-            report.figures = {}
+            # Back with the club: figures are live again until the next submission; what was
+            # frozen is kept so the page can show the difference and the re-submission both.
+            report.previous_figures, report.figures = report.figures, {}
         old_status = report.status
         report.status = new_status
         report.save()
@@ -286,13 +287,39 @@ def transition(user, report: MonthlyReport, action: str, reason: str = "") -> Mo
             user=user,
             reason=reason,
         )
-        record(
-            user,
-            f"reports.report.{action}",
-            report,
-            data={"from": old_status, "to": new_status, "reason": reason},
-        )
+        data = {"from": old_status, "to": new_status, "reason": reason}
+        if action == "submit" and report.previous_figures:
+            data["figures"] = {"before": report.previous_figures, "now": report.figures}
+        record(user, f"reports.report.{action}", report, data=data)
     return report
+
+
+@dataclass(frozen=True)
+class Drift:
+    key: str
+    frozen: int
+    now: int
+
+    @property
+    def difference(self) -> int:
+        return self.now - self.frozen
+
+
+def drift(report: MonthlyReport) -> list[Drift]:
+    """The figures that differ between what was frozen when the report was last sent (before it
+    was sent back or reopened) and the books now (live while a draft, or the new frozen figures
+    once sent again). Empty for a report that was never reopened."""
+    if not report.previous_figures:
+        return []
+    now = (
+        report.figures
+        or derive(Club.objects.filter(pk=report.club_id), report.month)[report.club_id]
+    )
+    return [
+        Drift(key, before, now.get(key, 0))
+        for key, before in report.previous_figures.items()
+        if isinstance(before, int) and now.get(key, 0) != before
+    ]
 
 
 def create_report(user, club: Club, month: datetime.date) -> MonthlyReport:

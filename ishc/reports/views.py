@@ -16,8 +16,16 @@ from django.utils.translation import gettext as _
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.permissions import can
-from ishc.accounts.scope import editable, editable_or_404, scope_of, visible, visible_or_404
+from ishc.accounts.scope import (
+    editable,
+    editable_or_404,
+    scope_name,
+    scope_of,
+    visible,
+    visible_or_404,
+)
 from ishc.clubs.models import Club, ClubStatus
+from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
 from ishc.core.forms import put_errors
 from ishc.core.text import UNCONFIRMED_COMMUNE
@@ -25,7 +33,6 @@ from ishc.geo.models import Level, Unit
 
 from . import aggregate, inbox, rubric, services
 from .derived import FLOWS, LABELS, MONEY, STOCKS, attendance_share, derive
-from .export import xlsx_response
 from .figures import late_clubs, reporting_figures
 from .forms import NarrativeForm, NewReportForm, OverrideForm
 from .models import CommuneSetting, MonthlyReport, RubricResult, Status, due_date
@@ -154,6 +161,10 @@ def detail(request, pk: int):
             "figures": [(LABELS[k], figures.get(k, 0), k in MONEY) for k in LABELS],
             "attendance": attendance_share(figures),
             "frozen": bool(report.figures),
+            "drift": [
+                (LABELS.get(d.key, d.key), d.frozen, d.now, d.difference, d.key in MONEY)
+                for d in services.drift(report)
+            ],
             "form": form,
             "missing": services.missing_fields(report) if report.status == Status.DRAFT else [],
             "actions": services.available_actions(request.user, report),
@@ -266,22 +277,33 @@ def late(request):
     )
     if request.GET.get("format") == "xlsx":
         statuses = dict(Status.choices)
-        return xlsx_response(
-            f"late-clubs-{month:%Y-%m}.xlsx",
+        book = xlsx.Book()
+        book.sheet(
             _("Late clubs"),
-            [_("Club code"), _("Club"), _("Commune"), _("Province"), _("Status"), _("Sent on")],
             [
-                [
-                    c.code,
-                    c.name,
-                    str(c.commune or ""),
-                    str(c.province),
-                    str(statuses.get(c.report_status, _("No report"))),
-                    c.first_submitted_on,
-                ]
-                for c in clubs
+                xlsx.Col(_("Club code"), "code"),
+                xlsx.Col(_("Club"), "name"),
+                xlsx.Col(_("Commune"), "name", 22),
+                xlsx.Col(_("Province"), "name", 22),
+                xlsx.Col(_("Status"), "text", 16),
+                xlsx.Col(_("Sent on"), "date"),
             ],
+            title=_("Clubs late with their report for %(month)s") % {"month": f"{month:%m/%Y}"},
+            unit=scope_name(request.user),
+            period=_("Month %(month)s, due %(due)s")
+            % {"month": f"{month:%m/%Y}", "due": f"{due_date(month):%d/%m/%Y}"},
+        ).rows(
+            [
+                c.code,
+                c.name,
+                str(c.commune or ""),
+                str(c.province),
+                str(statuses.get(c.report_status, _("No report"))),
+                c.first_submitted_on,
+            ]
+            for c in clubs
         )
+        return book.response(xlsx.filename("CLB nop bao cao muon", f"{month:%Y-%m}"))
     return render(
         request,
         "reports/late.html",

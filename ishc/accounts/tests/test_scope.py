@@ -62,7 +62,7 @@ def test_it_scopes_units_to_the_assigned_subtree(world):
 
 
 def test_it_refuses_a_model_that_does_not_say_how_to_scope(world):
-    from ishc.accounts.models import LoginThrottle
+    from axes.models import AccessAttempt
 
     with pytest.raises(TypeError):
-        visible(world.central, LoginThrottle.objects.all())
+        visible(world.central, AccessAttempt.objects.all())

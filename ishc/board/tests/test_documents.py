@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ishc.audit.models import AuditEntry
 from ishc.board.models import Document
-from ishc.board.uploads import check_upload
+from ishc.core.uploads import check_document as check_upload
 
 from .conftest import PDF
 
@@ -46,7 +46,7 @@ def test_it_recognises_allowed_types_by_their_bytes(content, ext):
         (b"MZ\x90\x00" + b"\x00" * 60, "executable"),
         (b"\x7fELF\x02\x01", "executable"),
         (b"#!/bin/sh\nrm -rf /\n", "executable"),
-        (b"PK\x03\x04not really a zip", "type"),
+        (b"PK\x03\x04not really a zip", "damaged"),
         (_office("application/x-msdownload"), "type"),
         (b"<html><script>", "type"),
         (b"", "empty"),

@@ -39,3 +39,24 @@ def member(club, name="Nguyễn Thị Hoa", **cells) -> dict:
     }
     row.update(cells)
     return row
+
+
+def from_template(user, kind: str, rows: list[dict], *, extra=None) -> bytes:
+    """The template the user downloads, filled in: rows keyed by header written under the
+    template's own headers (whatever their order), as a person fills it. `extra(wb)` may alter
+    the workbook before it is saved."""
+    from openpyxl import load_workbook
+
+    from ishc.clubs import spreadsheets
+
+    wb = load_workbook(io.BytesIO(spreadsheets.template(kind, user).content))
+    ws = wb[SHEETS[kind]]
+    headers = [c.value for c in ws[1]]
+    for number, row in enumerate(rows, start=2):
+        for header, value in row.items():
+            ws.cell(number, headers.index(header) + 1, value)
+    if extra:
+        extra(wb)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -48,3 +48,11 @@ def bs(field):
         css += " is-invalid"
     existing = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.simple_tag
+def once_token():
+    """The one-time token of a writing form (see ishc.core.once): put it beside {% csrf_token %}."""
+    from ishc.core.once import hidden_field
+
+    return hidden_field()

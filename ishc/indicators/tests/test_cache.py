@@ -1,11 +1,19 @@
+"""The shared result cache (ishc.indicators.cache) with its per-unit versions
+(ishc.core.versions): what is reused, what is recomputed, by whom, and what a page says meanwhile.
+Versions move after commit, so the writes here run with on-commit callbacks executed."""
+
 import datetime
+import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from ishc.clubs.services import add_member
+from ishc.core import versions
+from ishc.indicators.cache import Results
+from ishc.settings import caches_for
 
 NATION = "/dashboard/nation/?programme=1336"
 
@@ -22,7 +30,21 @@ def _members(page):
     return next(h for h in page.context["headline"] if h["ind"].code == "members")["num"]
 
 
-def test_it_reuses_results_until_the_next_audited_change(client, ledger, cached):
+def _join(user, club, name="Ông Mới"):
+    return add_member(
+        user,
+        club,
+        joined_on=datetime.date(2025, 2, 1),
+        full_name=name,
+        sex="M",
+        birth_year=1955,
+        ethnicity=club.members.first().ethnicity,
+    )
+
+
+def test_it_reuses_results_until_a_change_commits(
+    client, ledger, cached, django_capture_on_commit_callbacks
+):
     client.force_login(ledger.central)
     first = client.get(NATION)
     with CaptureQueriesContext(connection) as again:
@@ -32,13 +54,127 @@ def test_it_reuses_results_until_the_next_audited_change(client, ledger, cached)
         cache.clear()
         client.get(NATION)
     assert len(again) < len(uncached) - 10
-    add_member(
-        ledger.central,
-        ledger.C,
-        joined_on=datetime.date(2025, 2, 1),
-        full_name="Ông Mới",
-        sex="M",
-        birth_year=1955,
-        ethnicity=ledger.kinh,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _join(ledger.central, ledger.C)
     assert _members(client.get(NATION)) == 87
+
+
+def test_it_keeps_another_province_cached_after_a_write(
+    client, ledger, cached, django_capture_on_commit_callbacks
+):
+    """A write in Hà Nội (club C) moves Hà Nội's and the nation's versions, not Tuyên Quang's."""
+    w = ledger
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert Results().get("q", w.P, (), compute) == 1
+    assert Results().get("q", w.Q, (), compute) == 2
+    nation_before = versions.read(versions.keys_for(None))
+    with django_capture_on_commit_callbacks(execute=True):
+        _join(w.central, w.C)
+    assert versions.read(versions.keys_for(None)) != nation_before
+    assert Results().get("q", w.P, (), compute) == 1  # still cached
+    assert Results().get("q", w.Q, (), compute) == 3  # recomputed
+    assert Results().get("q", w.C, (), compute) == 4
+    assert len(calls) == 4
+
+
+def test_it_moves_no_version_for_a_change_that_rolls_back(ledger, cached):
+    keys = versions.keys_for(ledger.C)
+    before = versions.read(keys)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _join(ledger.central, ledger.C)
+        raise RuntimeError
+    assert versions.read(keys) == before
+
+
+def test_it_serves_the_previous_result_while_one_request_recomputes(
+    ledger, cached, django_capture_on_commit_callbacks
+):
+    """While one request recomputes an out-of-date result, another gets the previous one, with
+    the time it was computed; nobody waits and only one computes."""
+    w = ledger
+    assert Results().get("q", None, (), lambda: "old") == "old"
+    with django_capture_on_commit_callbacks(execute=True):
+        _join(w.central, w.A)
+    meanwhile = Results()
+
+    def recompute():
+        # A second request arriving during the recomputation.
+        seen = meanwhile.get("q", None, (), lambda: pytest.fail("computed twice"))
+        assert seen == "old"
+        return "new"
+
+    first = Results()
+    assert first.get("q", None, (), recompute) == "new"
+    assert first.stale_since is None
+    assert meanwhile.stale_since is not None
+    assert Results().get("q", None, (), lambda: pytest.fail("recomputed")) == "new"
+
+
+def test_it_says_on_the_dashboard_from_when_the_figures_are(
+    client, ledger, cached, django_capture_on_commit_callbacks, monkeypatch
+):
+    client.force_login(ledger.central)
+    client.get(NATION)
+    with django_capture_on_commit_callbacks(execute=True):
+        _join(ledger.central, ledger.C)
+    # Another worker holds every recomputation (no lock can be taken): this request gets the
+    # previous figures, marked with their time.
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    page = client.get(NATION)
+    assert _members(page) == 86
+    assert page.context["stale_since"] is not None
+    assert "đang được cập nhật" in page.content.decode()  # the page speaks Vietnamese
+
+
+def test_it_shares_the_cache_between_workers_and_servers(settings):
+    """Redis when REDIS_URL is set, else the database table; never per-process memory."""
+    assert caches_for("redis://127.0.0.1:6379/3")["default"]["BACKEND"].endswith("RedisCache")
+    assert caches_for("")["default"]["BACKEND"].endswith("DatabaseCache")
+    assert "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite runs one writer at a time, so commits cannot overtake",
+)
+def test_it_never_keeps_a_result_that_missed_a_change_committed_late(ledger, settings):
+    """Transaction A writes first (lower audit id) and commits last; B commits in between and a
+    dashboard is computed before A commits. After A commits, the result must be recomputed: the
+    version moved by A's commit, not by its audit id (1,000,000 ₫ went missing this way)."""
+    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 600}
+    cache.clear()
+    w = ledger
+    from ishc.clubs.models import Membership
+
+    def count():
+        return Membership.objects.filter(left_on__isnull=True).count()
+
+    written, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                _join(w.central, w.A, "Bà Chậm")
+                written.set()
+                release.wait(20)
+        finally:
+            connection.close()
+            done.set()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert written.wait(20)
+    _join(w.central, w.C, "Ông Nhanh")  # B: commits first
+    before = Results().get("count", None, (), count)
+    release.set()
+    assert done.wait(20)
+    thread.join(20)
+    after = Results().get("count", None, (), count)
+    assert after == before + 1 == count()
+    cache.clear()

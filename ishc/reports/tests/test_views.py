@@ -101,7 +101,10 @@ def test_it_starts_a_report_and_refuses_a_second_for_the_month(client, world, re
 def test_it_exports_the_late_clubs(client, world, report):
     page = _get(client, world.province, reverse("reports:late") + "?month=2026-03&format=xlsx")
     sheet = load_workbook(io.BytesIO(page.content)).active
-    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    # A title row naming the month, a row naming the unit and the due day, then the headers.
+    assert "03/2026" in sheet["A1"].value
+    assert sheet["A2"].value.startswith("Tỉnh Tuyên Quang · ")
+    names = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert sorted(names) == ["CLB A", "CLB B"]
 
 
