@@ -2,8 +2,9 @@
 
 Why: every change that matters goes through a service that checks the capability, validates,
 writes and audits in one transaction. An admin form that saved a club or a contribution directly
-would skip all of it, and the dashboards (whose cache version is the newest audit entry,
-ishc.indicators.cache) would keep showing the old figures. So:
+would skip all of it, and the dashboards (whose cached figures are recomputed when an audit entry
+moves the versions of its part of the country, ishc.core.versions) would keep showing the old
+figures. So:
 
 - a model that has a service is registered with ReadOnlyAdmin: listed and shown, never added,
   changed or deleted here;

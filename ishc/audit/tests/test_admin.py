@@ -12,7 +12,7 @@ from django.urls import reverse
 from ishc.accounts.models import Role, User
 from ishc.audit.models import AuditEntry
 from ishc.board.models import Contribution
-from ishc.indicators.cache import data_version
+from ishc.core import versions
 from ishc.reports.models import RubricCriterion
 
 
@@ -86,20 +86,23 @@ def test_it_keeps_every_model_with_a_service_read_only_in_the_admin(label, rf, a
     assert not model_admin.has_delete_permission(request)
 
 
-def test_it_audits_a_setting_changed_in_the_admin_and_moves_the_cache_version(admin_client, db):
+def test_it_audits_a_setting_changed_in_the_admin_and_moves_the_cache_version(
+    admin_client, db, django_capture_on_commit_callbacks
+):
     criterion = RubricCriterion.objects.order_by("pk").first()
     criterion.threshold = 6
     criterion.save()
-    version = data_version()
+    version = versions.read([versions.ALL])
     url = reverse("admin:reports_rubriccriterion_change", args=[criterion.pk])
-    response = admin_client.post(
-        url, {"code": criterion.code, "threshold": 9, "active": "on", "order": criterion.order}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url, {"code": criterion.code, "threshold": 9, "active": "on", "order": criterion.order}
+        )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="admin.reports.rubriccriterion.changed")
     assert entry.data["changes"]["threshold"] == [6, 9]
     assert entry.user_name == "admin"
-    assert data_version() > version
+    assert versions.read([versions.ALL]) > version
 
 
 def test_it_audits_a_user_changed_in_the_admin_without_the_password(admin_client, world):
