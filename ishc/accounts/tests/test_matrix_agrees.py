@@ -101,7 +101,7 @@ SCENARIOS = [
         "indicators.edit_targets",
         None,
         lambda w: reverse("indicators:target_new"),
-        lambda u, w: indicators.import_targets(u, None, w.c1.__class__.objects.none()),
+        lambda u, w: indicators.create_target(u, unit=_own_commune(u, w)),
     ),
     (
         "board.record",
