@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format install messages bench clean
+.PHONY: run test test-postgres lint format install messages bench bench-full clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,8 +46,14 @@ messages: install
 	for app in ishc/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete --no-location); fi; done
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
 
+## make bench: every benchmark at about 1,000 clubs, each in a fresh database, on SQLite and on the
+## PostgreSQL server of DATABASE_URL when set; writes docs/benchmarks.md. make bench-full: 10,000.
+BENCH_CLUBS ?= 1000
 bench: install
-	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	$(BIN)/python bench/run_all.py --clubs $(BENCH_CLUBS)
+
+bench-full: install
+	$(BIN)/python bench/run_all.py --clubs 10000
 
 clean:
 	rm -rf $(VENV) staticfiles

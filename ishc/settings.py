@@ -105,7 +105,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'ishc.sqlite3'}"),
+        # Persistent connections (seconds; docs/deploy.md), checked before reuse so that a
+        # restarted database or pooler costs one retry instead of an error page.
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=envint("DB_CONN_MAX_AGE", 0) > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -116,29 +119,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-# "shared" is a cache every worker process sees: Redis when REDIS_URL is set, else a table in
-# the database. Counters that must hold across gunicorn workers (the API's per-token rate
-# limit) live there, never in a process's own memory.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "ishc_shared_cache",
-    },
-}
-if os.getenv("REDIS_URL"):
-    CACHES["default"] = CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def caches_for(redis_url: str) -> dict:
-    """One cache shared by every worker and server (dashboards, the home page's counts, log-in
-    lock-outs): Redis when REDIS_URL is set, else a table in the database. Never Django's
-    per-process memory cache: each worker would recompute the country on its own and keep
-    results the other workers have already replaced."""
+    """One cache shared by every worker and server (dashboards, the home page's counts, the
+    API's per-token rate limit): Redis when REDIS_URL is set, else a table in the database.
+    Never Django's per-process memory cache: each worker would recompute the country on its own
+    and keep results, or count requests, the other workers never see."""
     if redis_url:
         default = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -1,104 +1,82 @@
-"""The meeting-day sync, under /api/v1/meeting-day/: what the phone downloads for a club's
-meeting of one month, and where it sends what was typed (see ishc.activities.meetingday)."""
+"""Monthly meetings with their attendance and health readings over the API (read).
+
+The meeting-day sync endpoint joins this router; both read through `scope.visible()` like the
+meeting pages.
+"""
+
+from __future__ import annotations
 
 import datetime
-from typing import Any
-from uuid import UUID
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import Router, Schema
-from ninja.security import SessionAuth
+from django.db.models import Prefetch, Q
+from ninja import Query, Router, Schema
 
-from ishc.accounts.scope import editable
-from ishc.clubs.models import Club
+from ishc.accounts.scope import visible, visible_or_404
+from ishc.api.lists import DateRange, Id, PageQuery, QueryId, etag, page, page_schema
 
-from . import meetingday
+from .models import Attendance, Meeting, Reading
 
-# Session cookie with Django's CSRF check: the phone's page sends the csrftoken cookie back in
-# the X-CSRFToken header.
-router = Router(auth=SessionAuth(csrf=True), tags=["meeting day"])
+router = Router(tags=["activities"])
 
 
-class LineIn(Schema):
-    uuid: UUID
-    field: str
-    member: int | None = None
-    loan: int | None = None
-    value: Any = None
-    base: Any = None
-    replaces: list[UUID] = []
-    resolve: str = ""
+class ReadingOut(Schema):
+    member_id: int
+    systolic: int | None
+    diastolic: int | None
+    weight_kg: Decimal | None
+    flagged: bool
 
 
-class SyncIn(Schema):
-    date: datetime.date
-    lines: list[LineIn]
+class MeetingOut(Schema):
+    id: int
+    club_id: int
+    held_on: datetime.date
+    topic: str
+    culture_item: bool
+    decisions: str
+    plan: str
+    attendee_ids: list[int]
+    readings: list[ReadingOut]
+
+    @staticmethod
+    def resolve_attendee_ids(obj) -> list[int]:
+        return [a.member_id for a in obj.attendance.all()]
+
+    @staticmethod
+    def resolve_readings(obj) -> list:
+        return list(obj.readings.all())
 
 
-class Answer(Schema):
-    uuid: str
-    status: str
-    message: str
-    server: Any = None
+MeetingPage = page_schema(MeetingOut, "MeetingPage")
 
 
-class SyncOut(Schema):
-    meeting_date: datetime.date | None
-    error: str
-    answers: list[Answer]
+def _meetings():
+    return Meeting.objects.prefetch_related(
+        Prefetch("attendance", queryset=Attendance.objects.order_by("member_id")),
+        Prefetch("readings", queryset=Reading.objects.order_by("member_id")),
+    )
 
 
-def _club(request, club_id: int) -> Club:
-    club = editable(request.auth, Club.objects.all()).filter(pk=club_id).first()
-    if club is None:
-        raise Http404
-    return club
+class MeetingFilter(DateRange):
+    unit: QueryId = None
+    club: QueryId = None
 
 
-def _month(year: int, month: int) -> datetime.date:
-    try:
-        return datetime.date(year, month, 1)
-    except ValueError:
-        raise Http404 from None
+@router.get("meetings", response=MeetingPage, summary="List meetings with attendance and readings")
+@etag
+def list_meetings(request, filters: Query[MeetingFilter], pagination: Query[PageQuery]):
+    """Monthly meetings the caller can see, newest first; dates filter on the meeting day."""
+    qs = visible(request.user, _meetings())
+    if filters.unit:
+        qs = qs.filter(Q(club__province_id=filters.unit) | Q(club__commune_id=filters.unit))
+    if filters.club:
+        qs = qs.filter(club_id=filters.club)
+    qs = filters.apply(qs, "held_on")
+    return page(qs, pagination, "-held_on")
 
 
-@router.get("/clubs", url_name="meeting_day_clubs")
-def clubs(request):
-    """The clubs this user records meetings for, with the URL of this month's flow (the phone
-    keeps each one's roster for when there is no network)."""
-    today = timezone.localdate()
-    return [
-        {
-            "id": club.pk,
-            "name": club.name,
-            "page": reverse("meetingday:month", args=[club.pk, today.year, today.month]),
-            "roster": reverse("api-v1:meeting_day_roster", args=[club.pk, today.year, today.month]),
-        }
-        for club in editable(request.auth, Club.objects.order_by("name"))[:20]
-    ]
-
-
-@router.get("/clubs/{club_id}/{year}/{month}", url_name="meeting_day_roster")
-def roster(request, club_id: int, year: int, month: int, date: datetime.date | None = None):
-    club = _club(request, club_id)
-    month = _month(year, month)
-    if date is not None and (date.year, date.month) != (month.year, month.month):
-        date = None
-    return meetingday.roster(request.auth, club, month, date)
-
-
-@router.post("/clubs/{club_id}/{year}/{month}/sync", response=SyncOut, url_name="meeting_day_sync")
-def sync(request, club_id: int, year: int, month: int, payload: SyncIn):
-    club = _club(request, club_id)
-    lines = [meetingday.LineIn(**line.dict()) for line in payload.lines]
-    try:
-        result = meetingday.sync(request.auth, club, _month(year, month), payload.date, lines)
-    except PermissionDenied:
-        return router.api.create_response(
-            request, {"detail": _("You may not record for this club.")}, status=403
-        )
-    return result
+@router.get("meetings/{meeting_id}", response=MeetingOut, summary="One meeting")
+def get_meeting(request, meeting_id: Id):
+    """Who came, what was presented and decided, and each member's blood pressure and weight."""
+    return visible_or_404(request.user, _meetings(), pk=meeting_id)

@@ -77,7 +77,7 @@ class PerToken(BaseThrottle):
         rate = settings.ISHC["API_REQUESTS_PER_MINUTE"]
         window = int(time.time() // 60)
         key = f"api-rate:{who}:{window}"
-        cache = caches["shared"]
+        cache = caches["default"]
         cache.add(key, 0, timeout=120)
         try:
             used = cache.incr(key)

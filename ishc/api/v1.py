@@ -66,7 +66,8 @@ errors.install(api)
 
 
 def _add_routers() -> None:
-    from ishc.activities.api import router as meeting_day
+    from ishc.activities.api import router as activities
+    from ishc.activities.meetingday_api import router as meeting_day
     from ishc.clubs.api import router as clubs
     from ishc.finance.api import router as finance
     from ishc.geo.api import router as geo
@@ -76,6 +77,7 @@ def _add_routers() -> None:
     api.add_router("/units", geo)
     api.add_router("/", clubs)
     api.add_router("/", finance)
+    api.add_router("/", activities)
     api.add_router("/reports", reports)
     api.add_router("/indicators", indicators)
     api.add_router("/meeting-day", meeting_day)

@@ -84,6 +84,12 @@ class ClubForm(forms.ModelForm):
             self.order_fields(["name", "village", "commune"])
         self.fields["meeting_day"].widget.attrs.update({"min": 1, "max": 31})
         self.fields["meeting_day"].help_text = _("Day of the month, 1–31.")
+        # Left unanswered, the early-payoff rule stays what the club has (the common practice
+        # for a new club): a board that never opened the loan section must not be stopped here.
+        self.fields["loan_early_payoff"].required = False
+
+    def clean_loan_early_payoff(self):
+        return self.cleaned_data.get("loan_early_payoff") or self.instance.loan_early_payoff
 
     def clean_meeting_day(self):
         day = self.cleaned_data.get("meeting_day")

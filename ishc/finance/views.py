@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.permissions import can
-from ishc.accounts.scope import scope_name, visible, visible_or_404
+from ishc.accounts.scope import scope_name, scope_of, visible, visible_or_404
 from ishc.clubs.models import Club, Member, Membership
 from ishc.core import xlsx
 from ishc.core.breadcrumbs import trail
 from ishc.core.text import UNCONFIRMED_COMMUNE
+from ishc.indicators.cache import Results
 
 from . import forms, ledger, services
 from .figures import fund_figures, loan_figures
@@ -844,13 +845,22 @@ def arrears(request, pk=None):
     club = _club_for_user(request, pk) if pk is not None else None
     clubs = Club.objects.filter(pk=club.pk) if club else visible(request.user, Club.objects.all())
     loans = ledger.with_arrears(Loan.objects.filter(club__in=clubs.values("pk")), on)
-    buckets = {
-        row["bucket"]: row
-        for row in loans.filter(outstanding__gt=0)
-        .values("bucket")
-        .annotate(n=Count("pk"), principal=Sum("outstanding"))
-        .order_by()
-    }
+    # The area's totals look at every loan of the area: kept in the shared cache until a change
+    # in the area commits (ishc.indicators.cache), like the dashboards.
+    results = Results()
+    area = club if club else scope_of(request.user)
+    buckets = results.get(
+        "finance.arrears.buckets",
+        area,
+        (on,),
+        lambda: {
+            row["bucket"]: row
+            for row in loans.filter(outstanding__gt=0)
+            .values("bucket")
+            .annotate(n=Count("pk"), principal=Sum("outstanding"))
+            .order_by()
+        },
+    )
     labels = ledger.bucket_labels()
     bucket_rows = [
         {"label": label, **buckets.get(i, {"n": 0, "principal": 0})}
@@ -894,7 +904,12 @@ def arrears(request, pk=None):
             ),
             key=lambda u: order.get(u["key"], len(order)),
         )
-    total = loan_figures(clubs, year_start, on, on, None)[0]
+    total = results.get(
+        "finance.arrears.total",
+        area,
+        (on, year_start),
+        lambda: loan_figures(clubs, year_start, on, on, None)[0],
+    )
     title = _("Arrears")
     if request.GET.get("format") == "xlsx":
         book = xlsx.Book()

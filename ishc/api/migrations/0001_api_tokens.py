@@ -2,14 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.core.management import call_command
 from django.db import migrations, models
-
-
-def create_shared_cache_table(apps, schema_editor):
-    # The "shared" cache is a database table unless REDIS_URL is set (settings.CACHES): made
-    # here so that a fresh database, the test databases included, has it without a manual step.
-    call_command("createcachetable", "shared", database=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -39,5 +32,4 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-pk'],
             },
         ),
-        migrations.RunPython(create_shared_cache_table, migrations.RunPython.noop),
     ]

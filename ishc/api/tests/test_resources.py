@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ishc.activities.models import Attendance, Meeting, Reading
 from ishc.clubs.models import BoardPosition
 from ishc.finance.models import Entry
 from ishc.finance.tests.conftest import active_loan, capital, make_member
@@ -24,7 +25,11 @@ def data(world):
     term = BoardPosition.objects.create(
         club=world.A, member=member, position="chair", started_on=datetime.date(2021, 1, 1)
     )
+    meeting = Meeting.objects.create(club=world.A, held_on=datetime.date(2025, 1, 15))
+    Attendance.objects.create(meeting=meeting, member=member)
+    Reading.objects.create(meeting=meeting, member=member, systolic=150, diastolic=95)
     return {
+        "meetings": meeting.pk,
         "units": world.c1.pk,
         "clubs": world.A.pk,
         "members": member.pk,
@@ -36,7 +41,7 @@ def data(world):
     }
 
 
-DETAIL = {"units", "clubs", "members", "loans", "reports"}
+DETAIL = {"units", "clubs", "members", "loans", "reports", "meetings"}
 
 
 def _ids(response):
@@ -54,6 +59,7 @@ def _ids(response):
         "loans",
         "fund-entries",
         "reports",
+        "meetings",
     ],
 )
 def test_it_scopes_each_resource_like_the_web(world, data, as_, resource):
@@ -157,3 +163,9 @@ def test_it_lists_targets_the_caller_can_see(world, as_):
     assert national is not None
     assert national.pk in _ids(as_(world.club).get("/api/v1/indicators/targets?limit=200"))
     assert as_(world.nobody).get("/api/v1/indicators/targets").json()["count"] == 0
+
+
+def test_it_gives_a_meeting_its_attendance_and_readings(world, data, as_):
+    body = as_(world.club).get(f"/api/v1/meetings/{data['meetings']}").json()
+    assert body["attendee_ids"] == [data["members"]]
+    assert body["readings"][0]["systolic"] == 150 and body["readings"][0]["flagged"]

@@ -10,6 +10,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -38,7 +40,20 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(world, settings):
+def _keep_the_test_connection():
+    # The WSGI handler closes the database connection after each request (as it should in
+    # production); inside a test that connection holds the test's transaction. Django's own test
+    # Client turns this off the same way.
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world, settings, _keep_the_test_connection):
     # The rate limit is tested on its own; here hundreds of requests share one token.
     settings.ISHC = {**settings.ISHC, "API_REQUESTS_PER_MINUTE": 10**6}
     member = make_member(world.A, "Nguyễn Thị Hoa", world.kinh)

@@ -363,3 +363,31 @@ def test_it_pages_the_national_arrears_and_computes_figures_for_the_page_only(fi
     assert page_ids in id_lists
     assert not any(extra[-1].pk in ids for ids in id_lists)
     assert len(client.get(url + "&units=2").context["units"]) == 3 + len(extra) - 25
+
+
+def test_it_keeps_the_arrears_totals_until_a_change_in_the_area_commits(
+    books, client, settings, django_capture_on_commit_callbacks
+):
+    """The area's buckets and totals look at every loan of the area: cached like the
+    dashboards, and recomputed once a change in the area has committed."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 600}
+    cache.clear()
+    w = books.w
+    client.force_login(w.province)
+    url = reverse("finance:arrears") + "?on=2025-05-15"
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url)
+    assert second.context["total"] == first.context["total"]
+    assert len(warm) <= len(cold) - 4
+    with django_capture_on_commit_callbacks(execute=True):
+        services.repay(w.club, books.loan, amount=200_000, on=D(2025, 3, 1))
+    third = client.get(url)
+    outstanding = first.context["total"]["outstanding_principal"]
+    assert third.context["total"]["outstanding_principal"] < outstanding
+    cache.clear()
