@@ -1,15 +1,12 @@
-"""The main menu, by role. Each app adds its entries to MENU; an entry shows when the user's role
-is in its roles."""
+"""The main menu. Each app adds its entries to MENU; an entry that needs a capability shows only
+to the users who hold it (ishc.accounts.permissions), so the menu and the pages never disagree."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
-
-ALL = frozenset(Role.values)
-OFFICERS = frozenset({Role.ADMIN, Role.CENTRAL, Role.PROVINCE, Role.COMMUNE})
+from .permissions import can
 
 
 @dataclass(frozen=True)
@@ -17,7 +14,7 @@ class MenuItem:
     url_name: str
     label: str
     icon: str
-    roles: frozenset = ALL
+    capability: str = ""  # empty: every user with an area
 
 
 # Order is the order on screen. Apps append their entries from their AppConfig.ready().
@@ -29,7 +26,7 @@ MENU: list[MenuItem] = [
 def menu_for(user) -> list[dict]:
     items = []
     for item in MENU:
-        if user.role not in item.roles and not user.is_superuser:
+        if item.capability and not can(user, item.capability):
             continue
         items.append(
             {

@@ -120,6 +120,13 @@ CAPABILITIES: dict[str, Capability] = {
             "accounts.manage_people", gettext_lazy("Create and manage people's accounts"), OFFICERS
         ),
         Capability("audit.read", gettext_lazy("Read the change log of the area"), OFFICERS),
+        # Decree 13/2023: the log of who read members' personal data is for those who answer for
+        # the data of a whole province or of the country.
+        Capability(
+            "audit.personal_data",
+            gettext_lazy("Read who viewed or exported members' personal data"),
+            PROVINCE_UP,
+        ),
         Capability(
             "board.record",
             gettext_lazy("Record contributions, documents and events of the area"),

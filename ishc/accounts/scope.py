@@ -184,10 +184,6 @@ def editable(user: User, qs: QuerySet) -> QuerySet:
     return _filter(scope, qs, for_edit=True)
 
 
-def may_enter(user: User) -> bool:
-    return scope_of(user).can_enter and not scope_of(user).empty
-
-
 def visible_or_404(user: User, qs: QuerySet, **lookup) -> Model:
     try:
         return visible(user, qs).get(**lookup)

@@ -1,4 +1,9 @@
+"""Activity areas and their standards are settings with no service: superusers change them,
+audited (see ishc.audit.admin)."""
+
 from django.contrib import admin
+
+from ishc.audit.admin import AuditedAdmin
 
 from .models import ActivityArea, AreaStandard
 
@@ -9,6 +14,6 @@ class StandardInline(admin.TabularInline):
 
 
 @admin.register(ActivityArea)
-class ActivityAreaAdmin(admin.ModelAdmin):
+class ActivityAreaAdmin(AuditedAdmin):
     list_display = ["number", "name_vi", "name_en", "active"]
     inlines = [StandardInline]

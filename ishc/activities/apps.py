@@ -7,8 +7,6 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from ishc.accounts.navigation import ALL, MENU, MenuItem
+        from ishc.accounts.navigation import MENU, MenuItem
 
-        MENU.append(
-            MenuItem("activities:index", _("Meetings and activities"), "calendar-check", ALL)
-        )
+        MENU.append(MenuItem("activities:index", _("Meetings and activities"), "calendar-check"))

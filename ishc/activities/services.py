@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ishc.accounts.permissions import require
 from ishc.audit.services import record, snapshot
 from ishc.clubs import services as clubs_services
 from ishc.clubs.models import Club, Member, Membership, VolunteerKind, VolunteerRole
@@ -106,6 +107,7 @@ def save_meeting(
     counts as present even when the box was not ticked: readings are taken at the meeting, and
     a tick missed in the hurry must not make a measured member absent in the figures.
     """
+    require(user, "activities.record", club)
     errors: list[str] = []
     _check_day(club, held_on, errors)
     duplicate = Meeting.objects.filter(club=club, held_on=held_on)
@@ -182,6 +184,7 @@ def save_meeting(
 
 def record_activity(user, club: Club, *, kind: str, on: datetime.date, **fields) -> ActivityRecord:
     """A dated activity of one kind, with the fields that kind needs checked."""
+    require(user, "activities.record", club)
     errors: list[str] = []
     _check_day(club, on, errors)
     activity = ActivityRecord(club=club, kind=kind, on=on, **fields)
@@ -214,6 +217,7 @@ def record_activity(user, club: Club, *, kind: str, on: datetime.date, **fields)
 def set_outcome(user, activity: ActivityRecord, outcome: str) -> ActivityRecord:
     """Follow an entitlement case to its end (the entitlement-support book): in progress, then
     obtained or not."""
+    require(user, "activities.record", activity)
     if activity.kind != Kind.ENTITLEMENT:
         raise ValidationError(_("Only entitlement cases have an outcome."))
     if outcome not in Outcome.values:
@@ -235,6 +239,7 @@ def set_outcome(user, activity: ActivityRecord, outcome: str) -> ActivityRecord:
 def add_home_care_volunteer(user, club: Club, *, member: Member, since: datetime.date):
     """A home-care volunteer is a volunteer role of the clubs app; this refuses a second open
     home-care role for the same member and a date the club cannot have, then hands over."""
+    require(user, "activities.record", club)
     errors: list[str] = []
     _check_day(club, since, errors)
     if (
@@ -253,6 +258,7 @@ def add_home_care_volunteer(user, club: Club, *, member: Member, since: datetime
 def add_cared_person(
     user, club: Club, *, reason: str, since: datetime.date, member=None, full_name: str = ""
 ) -> CaredPerson:
+    require(user, "activities.record", club)
     errors: list[str] = []
     _check_day(club, since, errors)
     if member is None and not full_name.strip():
@@ -272,6 +278,7 @@ def add_cared_person(
 def record_visit(
     user, person: CaredPerson, *, volunteer: VolunteerRole, on: datetime.date, services: str
 ) -> Visit:
+    require(user, "activities.record", person)
     errors: list[str] = []
     _check_day(person.club, on, errors)
     if volunteer.club_id != person.club_id or volunteer.kind != VolunteerKind.HOME_CARE:

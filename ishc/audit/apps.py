@@ -7,6 +7,6 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from ishc.accounts.navigation import MENU, OFFICERS, MenuItem
+        from ishc.accounts.navigation import MENU, MenuItem
 
-        MENU.append(MenuItem("audit:entries", _("Change log"), "clock-history", OFFICERS))
+        MENU.append(MenuItem("audit:entries", _("Change log"), "clock-history", "audit.read"))

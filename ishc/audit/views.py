@@ -2,15 +2,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.models import Role
+from ishc.accounts.permissions import can
 from ishc.accounts.scope import visible
 
 from . import readable
 from .models import AuditEntry, PersonalDataAccess
-
-# Decree 13/2023: the log of who read members' personal data is for those who answer for the
-# data of a whole province or of the country.
-PERSONAL_DATA_READERS = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE}
 
 
 @scoped
@@ -34,7 +30,7 @@ def entries(request):
             "page": page,
             "kind": kind,
             "kinds": readable.KINDS,
-            "personal_data": request.user.role in PERSONAL_DATA_READERS,
+            "personal_data": can(request.user, "audit.personal_data"),
         },
     )
 
@@ -42,7 +38,7 @@ def entries(request):
 @scoped
 def personal_data(request):
     """Who viewed or exported members' personal data in the user's area, newest first."""
-    if request.user.role not in PERSONAL_DATA_READERS:
+    if not can(request.user, "audit.personal_data"):
         return render(request, "audit/personal_data_forbidden.html", status=403)
     qs = visible(
         request.user, PersonalDataAccess.objects.select_related("user", "club", "unit", "member")

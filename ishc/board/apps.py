@@ -7,7 +7,7 @@ class BoardConfig(AppConfig):
     verbose_name = _("Steering Board")
 
     def ready(self):
-        from ishc.accounts.navigation import ALL, MENU, MenuItem
+        from ishc.accounts.navigation import MENU, MenuItem
 
-        MENU.append(MenuItem("board:index", _("Steering Board"), "diagram-3", ALL))
-        MENU.append(MenuItem("board:documents", _("Documents"), "folder2-open", ALL))
+        MENU.append(MenuItem("board:index", _("Steering Board"), "diagram-3"))
+        MENU.append(MenuItem("board:documents", _("Documents"), "folder2-open"))

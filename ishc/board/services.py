@@ -320,13 +320,13 @@ def add_conclusion(user, meeting: Meeting, *, text: str) -> Conclusion:
 
 
 def record_contribution(user, *, unit: Unit | None = None, club: Club | None = None, **fields):
+    require(user, "board.record")
     amount = fields.get("amount")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise ValidationError({"amount": _("The value must be a whole, positive number of dong.")})
     if unit is not None and club is not None:
         raise ValidationError(_("Choose either a unit or a club as recipient, not both."))
     if club is not None:
-        require(user, "board.record")
         if not editable(user, Club.objects.filter(pk=club.pk)).exists():
             raise ValidationError(
                 _("%(club)s is outside your area: you may not record a contribution there.")

@@ -7,13 +7,15 @@ class ClubsConfig(AppConfig):
     verbose_name = _("Clubs and members")
 
     def ready(self):
-        from ishc.accounts.navigation import ALL, MENU, OFFICERS, MenuItem
+        from ishc.accounts.navigation import MENU, MenuItem
 
         MENU.extend(
             [
-                MenuItem("clubs:list", _("Clubs"), "house-heart", ALL),
-                MenuItem("clubs:members", _("Members"), "people", ALL),
-                MenuItem("clubs:outside", _("Outside bands"), "exclamation-diamond", OFFICERS),
-                MenuItem("clubs:to_confirm", _("Communes to confirm"), "geo-alt", OFFICERS),
+                MenuItem("clubs:list", _("Clubs"), "house-heart"),
+                MenuItem("clubs:members", _("Members"), "people"),
+                MenuItem(
+                    "clubs:outside", _("Outside bands"), "exclamation-diamond", "clubs.review"
+                ),
+                MenuItem("clubs:to_confirm", _("Communes to confirm"), "geo-alt", "clubs.review"),
             ]
         )

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from ishc.accounts.permissions import require
 from ishc.accounts.scope import editable
 from ishc.audit.services import entry, record_many
 from ishc.core import uploads
@@ -1295,6 +1296,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
     On an update an empty cell keeps the stored value and the clear mark empties it; the audit
     entry keeps every changed value before and after, so an import can be undone by hand.
     """
+    require(user, "clubs.import")
     assert report.ok, "commit only a report without errors"
     connection = connections[router.db_for_write(Member)]
     adapt_date = connection.ops.adapt_datefield_value
@@ -1569,6 +1571,7 @@ CLUB_FIELDS = [c.key for c in CLUB_COLUMNS if c.key not in ("code", "commune", "
 def commit_clubs(user, report: Report, filename: str = "") -> Report:
     """Clubs are few per file (a province has hundreds), so each goes through the same service
     as the form, which allocates its code and writes its audit entry."""
+    require(user, "clubs.create")
     assert report.ok, "commit only a report without errors"
     with transaction.atomic():
         for v in report.rows:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from ishc.accounts.permissions import require
 from ishc.audit.services import record, snapshot
 from ishc.core.text import fold
 from ishc.core.uploads import check_document
@@ -104,6 +105,7 @@ def create_club(
 ) -> Club:
     """A new club, with a nationally unique code "<2025 province code>-<number>" that never
     changes, even if the club is later moved to another commune."""
+    require(user, "clubs.create")
     _take_regulations(fields)
     for _attempt in range(5):
         try:
@@ -111,6 +113,8 @@ def create_club(
                 club = Club(founded_on=founded_on, **fields)
                 _check_rules(club)
                 place_club(club, registered)
+                # Where the club lands (its 2025 commune, else its province) must be the user's.
+                require(user, "clubs.create", club.commune or club.province)
                 club.code = fields.get("code") or _next_code(club.province)
                 club.save()
                 ClubStatusChange.objects.create(
@@ -129,6 +133,7 @@ def create_club(
 def update_club(user, club: Club, *, registered: Unit | None = None, **fields) -> Club:
     """Change a club's details. A new registered unit re-runs the resolver; the code never
     changes, nor does the status (that is set_status's job)."""
+    require(user, "clubs.edit", club)
     fields.pop("code", None)
     fields.pop("status", None)
     _take_regulations(fields)
@@ -148,6 +153,7 @@ def update_club(user, club: Club, *, registered: Unit | None = None, **fields) -
 
 def confirm_commune(user, club: Club, commune: Unit) -> Club:
     """A person chooses the 2025 commune of a club whose successor was ambiguous (or missing)."""
+    require(user, "clubs.confirm_commune", club)
     if commune.scheme != Scheme.CURRENT or commune.level != Level.COMMUNE:
         raise ValidationError(_("Choose a commune of 2025."))
     if commune.province_id != club.province_id:
@@ -185,6 +191,7 @@ def set_status(
     History is never rewritten: a change dated before the latest entry is refused, as it would
     silently make the current status wrong.
     """
+    require(user, "clubs.edit", club)
     if status not in ClubStatus.values:
         raise ValidationError(_("Unknown status."))
     if status == ClubStatus.MERGED:
@@ -247,6 +254,7 @@ def likely_duplicates(
 
 
 def add_member(user, club: Club, *, joined_on: datetime.date, **fields) -> Member:
+    require(user, "clubs.edit", club)
     with transaction.atomic():
         member = Member(club=club, **fields)
         if member.birth_date:
@@ -262,6 +270,7 @@ def add_member(user, club: Club, *, joined_on: datetime.date, **fields) -> Membe
 
 
 def update_member(user, member: Member, **fields) -> Member:
+    require(user, "clubs.edit", member)
     fields.pop("club", None)  # moving between clubs is move_member's job
     with transaction.atomic():
         before = snapshot(member)
@@ -287,6 +296,7 @@ def _open_period(member: Member) -> Membership | None:
 
 def leave_club(user, member: Member, *, on: datetime.date, reason: str) -> Membership:
     """Close the member's current period. The leaving day is the first day not counted."""
+    require(user, "clubs.edit", member)
     if not reason:
         raise ValidationError(_("Give the reason for leaving."))
     with transaction.atomic():
@@ -313,6 +323,7 @@ def leave_club(user, member: Member, *, on: datetime.date, reason: str) -> Membe
 
 def rejoin_club(user, member: Member, *, on: datetime.date) -> Membership:
     """Open a new period in the member's club: the earlier periods stay as they were."""
+    require(user, "clubs.edit", member)
     with transaction.atomic():
         if _open_period(member) is not None:
             raise ValidationError(_("This person is already a member."))
@@ -329,6 +340,8 @@ def move_member(
 ) -> Membership:
     """Move a member to another club from `on`: the period in the old club ends that day and a
     new one starts, so both clubs' history (and composition at past dates) stays right."""
+    require(user, "clubs.edit", member)
+    require(user, "clubs.edit", to_club)
     if to_club.pk == member.club_id:
         raise ValidationError(_("The member is already in this club."))
     with transaction.atomic():
@@ -379,6 +392,7 @@ def add_board_term(
     ended_on: datetime.date | None = None,
     area: str = "",
 ) -> BoardPosition:
+    require(user, "clubs.edit", club)
     _check_member_of(member, club)
     _check_dates(started_on, ended_on)
     if position == Position.AREA and not area:
@@ -406,6 +420,7 @@ def add_board_term(
 
 
 def end_board_term(user, term: BoardPosition, *, on: datetime.date) -> BoardPosition:
+    require(user, "clubs.edit", term)
     _check_dates(term.started_on, on)
     with transaction.atomic():
         term.ended_on = on
@@ -419,6 +434,7 @@ def save_group(
 ) -> Group:
     """Create a group, or rename it / change its leader. The leader must be in the club, and
     joins the group if not in it yet."""
+    require(user, "clubs.edit", club)
     if leader is not None:
         _check_member_of(leader, club)
     name = name.strip()
@@ -450,6 +466,7 @@ def add_volunteer(
     started_on: datetime.date,
     ended_on: datetime.date | None = None,
 ) -> VolunteerRole:
+    require(user, "clubs.edit", club)
     _check_member_of(member, club)
     _check_dates(started_on, ended_on)
     with transaction.atomic():
@@ -461,6 +478,7 @@ def add_volunteer(
 
 
 def end_volunteer(user, role: VolunteerRole, *, on: datetime.date) -> VolunteerRole:
+    require(user, "clubs.edit", role)
     _check_dates(role.started_on, on)
     with transaction.atomic():
         role.ended_on = on

@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.models import Role
-from ishc.accounts.navigation import OFFICERS
-from ishc.accounts.scope import editable, editable_or_404, scope_name, scope_of, visible_or_404
+from ishc.accounts.permissions import can
+from ishc.accounts.scope import editable_or_404, scope_name, visible_or_404
 from ishc.audit.models import PersonalDataAccess
 from ishc.audit.services import personal_data
 from ishc.core.forms import run_service
@@ -30,8 +29,6 @@ from . import forms, importer, services, spreadsheets
 from .composition import card, club_card
 from .listing import ClubFilterForm, MemberFilterForm, with_composition
 from .models import BoardPosition, Club, Group, Member, VolunteerRole
-
-CONFIRMERS = {Role.PROVINCE, Role.CENTRAL, Role.ADMIN}
 
 PAGE_SIZE = 25
 
@@ -78,16 +75,16 @@ def _get_member_for_editing(request, pk) -> Member:
 
 
 def _may_edit(user, club: Club) -> bool:
-    return editable(user, Club.objects.filter(pk=club.pk)).exists()
+    return can(user, "clubs.edit", club)
 
 
 def _may_confirm(user, club: Club) -> bool:
     """Choosing a club's 2025 commune is a province officer's call (or the centre's)."""
-    return club.commune_id is None and user.role in CONFIRMERS and _may_edit(user, club)
+    return club.commune_id is None and can(user, "clubs.confirm_commune", club)
 
 
 def _may_create_club(user) -> bool:
-    return scope_of(user).can_enter and user.role in OFFICERS
+    return can(user, "clubs.create")
 
 
 def _form_page(request, form, title, *, cancel="", submit="", intro="", crumbs=None, **extra):
@@ -177,7 +174,7 @@ def club_list(request, outside: bool = False, pending: bool = False):
             "filtered": _filtered(request),
             "query": _query_without_page(request),
             "can_create": _may_create_club(request.user),
-            "can_confirm": scope_of(request.user).can_enter and request.user.role in CONFIRMERS,
+            "can_confirm": can(request.user, "clubs.confirm_commune"),
             "breadcrumbs": breadcrumbs(
                 unit=form.cleaned_data.get("commune") or form.cleaned_data.get("province")
             )
@@ -238,7 +235,7 @@ def member_list(request):
             "on": on,
             "club": club,
             "can_add": club is not None and _may_edit(request.user, club),
-            "can_import": scope_of(request.user).can_enter,
+            "can_import": can(request.user, "clubs.import"),
             "filtered": _filtered(request),
             "query": _query_without_page(request),
             "breadcrumbs": breadcrumbs(club) if club else [],
@@ -671,7 +668,7 @@ KINDS = ("clubs", "members")
 
 
 def _may_import(user, kind: str) -> bool:
-    return _may_create_club(user) if kind == "clubs" else scope_of(user).can_enter
+    return _may_create_club(user) if kind == "clubs" else can(user, "clubs.import")
 
 
 @scoped

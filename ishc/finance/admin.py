@@ -3,18 +3,9 @@ goes through ishc.finance.services (which checks cash, locks rows and audits).""
 
 from django.contrib import admin
 
+from ishc.audit.admin import ReadOnlyAdmin
+
 from .models import CollectionSheet, Entry, Fund, Instalment, Loan, Reschedule, WriteOff
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Entry)

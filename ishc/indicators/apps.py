@@ -7,6 +7,6 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Targets and indicators")
 
     def ready(self):
-        from ishc.accounts.navigation import ALL, MENU, MenuItem
+        from ishc.accounts.navigation import MENU, MenuItem
 
-        MENU.append(MenuItem("indicators:dashboard", _("Dashboard"), "speedometer2", ALL))
+        MENU.append(MenuItem("indicators:dashboard", _("Dashboard"), "speedometer2"))

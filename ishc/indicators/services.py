@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ishc.accounts.permissions import require
+from ishc.accounts.scope import editable
 from ishc.audit.services import record, snapshot
 from ishc.core.text import fold
 from ishc.core.uploads import open_archive
@@ -60,6 +62,7 @@ COMPARISON_ALIASES = {
 
 
 def create_target(user, **fields) -> Target:
+    require(user, "indicators.edit_targets", fields.get("unit"))
     with transaction.atomic():
         target = Target(**fields)
         target.full_clean()
@@ -85,6 +88,9 @@ def _cell(value) -> str:
 def import_targets(user, upload, units) -> ImportOutcome:
     """Provincial and commune targets from an .xlsx sheet with the columns of COLUMNS (the first
     row holds the headers). `units` are the 2025 units the user may set targets for."""
+    require(user, "indicators.edit_targets")
+    if user is not None:
+        units = editable(user, units)
     from openpyxl import load_workbook
 
     outcome = ImportOutcome()

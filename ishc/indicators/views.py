@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ishc.accounts.decorators import scoped
-from ishc.accounts.scope import editable, may_enter, scope_of, visible, visible_or_404
+from ishc.accounts.permissions import can
+from ishc.accounts.scope import editable, scope_of, visible, visible_or_404
 from ishc.clubs.models import Club
 from ishc.core import xlsx
 from ishc.geo.models import Unit
@@ -136,7 +137,7 @@ def target_list(request):
         "indicators/targets.html",
         {
             "targets": targets,
-            "can_enter": may_enter(request.user),
+            "can_enter": can(request.user, "indicators.edit_targets"),
             "names": {i.code: i.name for i in catalogue.INDICATORS},
             "breadcrumbs": [{"label": _("Targets")}],
         },
@@ -149,7 +150,7 @@ def _unit_choices(user):
 
 @scoped
 def target_new(request):
-    if not may_enter(request.user):
+    if not can(request.user, "indicators.edit_targets"):
         raise Http404
     form = TargetForm(request.POST or None, units=_unit_choices(request.user), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -172,7 +173,7 @@ def target_new(request):
 
 @scoped
 def target_import(request):
-    if not may_enter(request.user):
+    if not can(request.user, "indicators.edit_targets"):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []

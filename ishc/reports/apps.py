@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from ishc.accounts.navigation import ALL, MENU, MenuItem
+        from ishc.accounts.navigation import MENU, MenuItem
 
-        MENU.append(MenuItem("reports:index", _("Monthly reports"), "file-earmark-check", ALL))
+        MENU.append(MenuItem("reports:index", _("Monthly reports"), "file-earmark-check"))
