@@ -46,6 +46,13 @@ class Answer(Schema):
     server: Any = None
 
 
+class ClubOut(Schema):
+    id: int
+    name: str
+    page: str
+    roster: str
+
+
 class SyncOut(Schema):
     meeting_date: datetime.date | None
     error: str
@@ -66,7 +73,12 @@ def _month(year: int, month: int) -> datetime.date:
         raise Http404 from None
 
 
-@router.get("/clubs", url_name="meeting_day_clubs")
+@router.get(
+    "/clubs",
+    response=list[ClubOut],
+    url_name="meeting_day_clubs",
+    summary="Clubs whose meetings this user records",
+)
 def clubs(request):
     """The clubs this user records meetings for, with the URL of this month's flow (the phone
     keeps each one's roster for when there is no network)."""
@@ -82,7 +94,12 @@ def clubs(request):
     ]
 
 
-@router.get("/clubs/{club_id}/{year}/{month}", url_name="meeting_day_roster")
+@router.get(
+    "/clubs/{club_id}/{year}/{month}",
+    response=dict[str, Any],
+    url_name="meeting_day_roster",
+    summary="A club's roster, loans due and fee for a meeting month",
+)
 def roster(request, club_id: int, year: int, month: int, date: datetime.date | None = None):
     club = _club(request, club_id)
     month = _month(year, month)
@@ -91,7 +108,12 @@ def roster(request, club_id: int, year: int, month: int, date: datetime.date | N
     return meetingday.roster(request.auth, club, month, date)
 
 
-@router.post("/clubs/{club_id}/{year}/{month}/sync", response=SyncOut, url_name="meeting_day_sync")
+@router.post(
+    "/clubs/{club_id}/{year}/{month}/sync",
+    response={200: SyncOut, 403: dict[str, str]},
+    url_name="meeting_day_sync",
+    summary="Send the lines typed at a meeting (idempotent on each line's UUID)",
+)
 def sync(request, club_id: int, year: int, month: int, payload: SyncIn):
     club = _club(request, club_id)
     lines = [meetingday.LineIn(**line.dict()) for line in payload.lines]
