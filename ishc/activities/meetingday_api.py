@@ -46,7 +46,7 @@ class Answer(Schema):
     server: Any = None
 
 
-class ClubOut(Schema):
+class MeetingDayClubOut(Schema):
     id: int
     name: str
     page: str
@@ -75,7 +75,7 @@ def _month(year: int, month: int) -> datetime.date:
 
 @router.get(
     "/clubs",
-    response=list[ClubOut],
+    response=list[MeetingDayClubOut],
     url_name="meeting_day_clubs",
     summary="Clubs whose meetings this user records",
 )
