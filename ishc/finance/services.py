@@ -853,24 +853,15 @@ def request_write_off(user, loan: Loan, *, on: datetime.date, reason: str) -> Wr
     require(user, "finance.record", loan)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the loan should be written off.")})
-    with transaction.atomic():
-        loan = _locked_loan(loan)
-        if loan.status != LoanStatus.ACTIVE:
-            raise ValidationError(_("Only a loan being repaid can be written off."))
-        check_date(loan.club, on, "on")
-        if loan.write_offs.filter(status=WriteOffStatus.PENDING).exists():
-            raise ValidationError(_("A write-off of this loan is already waiting for approval."))
-        try:
-            with transaction.atomic():
-                wo = WriteOff.objects.create(
-                    loan=loan, on=on, reason=reason.strip(), requested_by=user
-                )
-        except IntegrityError:
-            raise ValidationError(
-                _("A write-off of this loan is already waiting for approval.")
-            ) from None
-        record(user, "finance.writeoff.requested", wo, club=loan.club_id, after=snapshot(wo))
-        return wo
+    return _ask_for_decision(
+        user,
+        loan,
+        on=on,
+        reason=reason,
+        undo=False,
+        status=LoanStatus.ACTIVE,
+        wrong_status=_("Only a loan being repaid can be written off."),
+    )
 
 
 def request_write_off_reversal(
@@ -882,18 +873,33 @@ def request_write_off_reversal(
     require(user, "finance.record", loan)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the write-off should be reversed.")})
-    on = on or timezone.localdate()
+    return _ask_for_decision(
+        user,
+        loan,
+        on=on or timezone.localdate(),
+        reason=reason,
+        undo=True,
+        status=LoanStatus.WRITTEN_OFF,
+        wrong_status=_("Only a written-off loan can have its write-off reversed."),
+    )
+
+
+def _ask_for_decision(
+    user, loan: Loan, *, on: datetime.date, reason: str, undo: bool, status: str, wrong_status: str
+) -> WriteOff:
+    """The request both halves share: one pending decision per loan at a time, held by the
+    loan's row lock and, against a concurrent request, by the pending-per-loan constraint."""
     with transaction.atomic():
         loan = _locked_loan(loan)
-        if loan.status != LoanStatus.WRITTEN_OFF:
-            raise ValidationError(_("Only a written-off loan can have its write-off reversed."))
+        if loan.status != status:
+            raise ValidationError(wrong_status)
         check_date(loan.club, on, "on")
         if loan.write_offs.filter(status=WriteOffStatus.PENDING).exists():
             raise ValidationError(_("A write-off of this loan is already waiting for approval."))
         try:
             with transaction.atomic():
                 wo = WriteOff.objects.create(
-                    loan=loan, on=on, reason=reason.strip(), requested_by=user, undo=True
+                    loan=loan, on=on, reason=reason.strip(), requested_by=user, undo=undo
                 )
         except IntegrityError:
             raise ValidationError(
