@@ -245,20 +245,7 @@ def record_entry(request, club_id: Id, payload: EntryIn, key: IdempotencyKey = N
     )
 
     def write():
-        entry = services.record_entry(
-            request.user,
-            club,
-            fund_kind=d["fund"],
-            kind=d["kind"],
-            amount=d["amount"],
-            date=d["date"],
-            category=d["category"],
-            member=d["member"],
-            counterpart=d["counterpart"],
-            voucher=d["voucher"],
-            note=d["note"],
-            contribution=d["contribution"],
-        )
+        entry = services.record_entry_from(request.user, club, d)
         return Entry.objects.select_related("fund").get(pk=entry.pk)
 
     return once(request, 201, EntryOut, write)

@@ -254,6 +254,25 @@ def record_entry(
         return entry
 
 
+def record_entry_from(user, club: Club, d: dict) -> Entry:
+    """record_entry from an EntryForm's cleaned data: the page and the API read the same form, so
+    they hand it over the same way."""
+    return record_entry(
+        user,
+        club,
+        fund_kind=d["fund"],
+        kind=d["kind"],
+        amount=d["amount"],
+        date=d["date"],
+        category=d["category"],
+        member=d["member"],
+        counterpart=d["counterpart"],
+        voucher=d["voucher"],
+        note=d["note"],
+        contribution=d["contribution"],
+    )
+
+
 def _check_contribution(club: Club, kind: str, amount: int, contribution: Contribution) -> None:
     """A capital entry may name a cash contribution given to this club, or to its commune or
     province (an allocation the unit shares out), and never draw more than its value."""

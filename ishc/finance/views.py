@@ -153,20 +153,7 @@ def entry_new(request, pk):
         d = form.cleaned_data
         entry = forms.apply(
             form,
-            lambda: services.record_entry(
-                request.user,
-                club,
-                fund_kind=d["fund"],
-                kind=d["kind"],
-                amount=d["amount"],
-                date=d["date"],
-                category=d["category"],
-                member=d["member"],
-                counterpart=d["counterpart"],
-                voucher=d["voucher"],
-                note=d["note"],
-                contribution=d["contribution"],
-            ),
+            lambda: services.record_entry_from(request.user, club, d),
         )
         if entry:
             messages.success(request, _("Entry recorded."))
