@@ -136,6 +136,33 @@ def _browser_missing() -> str:
     return ""
 
 
+def _serve_one_request_at_a_time() -> None:
+    """On SQLite the test database lives in memory and Django hands the live server's request
+    threads that one connection, shared. Two requests at once from the browser (the meeting-day
+    page and its service worker) then interleave on it and break each other's transactions, an
+    error no deployment can have (each worker has its own connection). So on SQLite the live
+    server answers one request at a time; on PostgreSQL each thread keeps its own connection and
+    the threaded server stays."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+
+    class OneAtATime(WSGIServer):
+        # Not a ThreadingMixIn, so Django closes each connection after its response (no
+        # keep-alive that would hold the only thread).
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = OneAtATime
+
+
+def pytest_configure(config):
+    _serve_one_request_at_a_time()
+
+
 @pytest.fixture(scope="session")
 def chromium():
     import os

@@ -15,6 +15,7 @@ from ninja.security import SessionAuth
 
 from ishc.accounts.scope import editable
 from ishc.clubs.models import Club
+from ishc.core.text import by_vietnamese_name
 
 from . import meetingday
 
@@ -90,7 +91,10 @@ def clubs(request):
             "page": reverse("meetingday:month", args=[club.pk, today.year, today.month]),
             "roster": reverse("api-v1:meeting_day_roster", args=[club.pk, today.year, today.month]),
         }
-        for club in editable(request.auth, Club.objects.order_by("name"))[:20]
+        # Twenty clubs at most are kept on a phone; the ones shown are in the register's order.
+        for club in by_vietnamese_name(
+            editable(request.auth, Club.objects.order_by("name"))[:20], name=lambda c: c.name
+        )
     ]
 
 

@@ -325,3 +325,16 @@ def test_it_lists_the_members_of_a_late_meetings_date_in_the_old_form(club):
     names = [r["member"].full_name for r in c.get(url, {"held_on": late}).context["rows"]]
     assert names == ["Đặng Thị Lý", "Hà Thị Mai", "Hoàng Văn Nam"]
     assert "Lê Văn Mới" in [r["member"].full_name for r in c.get(url).context["rows"]]
+
+
+def test_it_lists_the_clubs_a_phone_keeps_in_register_order(club):
+    from conftest import make_club
+
+    for name in ("CLB Vĩnh Lộc", "CLB Đồng Tâm", "CLB Hoà Bình", "CLB Hà Lang"):
+        make_club(name, club.c1)
+    r = phone(club.commune).get(reverse("api-v1:meeting_day_clubs"))
+    assert r.status_code == 200
+    names = [c["name"] for c in r.json()]
+    assert names == ["CLB A", "CLB Đồng Tâm", "CLB Hà Lang", "CLB Hoà Bình", "CLB Vĩnh Lộc"]
+    theirs = phone(club.outsider).get(reverse("api-v1:meeting_day_clubs")).json()
+    assert [c["name"] for c in theirs] == ["CLB C"]  # another commune's officer: their club only

@@ -56,6 +56,7 @@
   const lines = new Map(); // key → line of this page
   let meta = { date: "" };
   let sending = false;
+  let unsaved = 0; // writes to IndexedDB not yet complete: the phone does not hold these yet
 
   const keyOf = (field, target) => `${PAGE}|${field}|${target}`;
   function serverValue(field, member, loan) {
@@ -78,8 +79,26 @@
 
   /* Record what was typed: a new line, or the same line updated while it has not been sent.
    * While a field is being typed the line is a draft (kept, not sent: "3" of "300.000" must not
-   * reach the server); leaving the field, Enter or a complete reading makes it final. */
-  async function setValue(field, member, loan, value, final = true) {
+   * reach the server); leaving the field, Enter or a complete reading makes it final.
+   * The lines change here at once, before anything is awaited, so the screen and the next tap
+   * see them; writing them to IndexedDB follows, all of one tap in one transaction. */
+  async function setValues(changes) {
+    const staged = changes.map(([field, member, loan, value, final]) => stage(field, member, loan, value, final));
+    if (!staged.length) return;
+    unsaved += 1;
+    try {
+      await tx("lines", "readwrite", (s) => {
+        for (const line of staged) s.put(line);
+      });
+    } finally {
+      unsaved -= 1;
+    }
+    showState();
+    soon();
+  }
+  const setValue = (field, member, loan, value, final = true) => setValues([[field, member, loan, value, final]]);
+
+  function stage(field, member, loan, value, final) {
     const key = keyOf(field, loan ?? member ?? "m");
     let line = lines.get(key);
     if (!line) {
@@ -109,9 +128,7 @@
     line.state = final ? "pending" : "draft";
     line.message = "";
     lines.set(key, line);
-    await put("lines", line);
-    showState();
-    soon();
+    return line;
   }
 
   /* ---- Sending ---- */
@@ -124,20 +141,34 @@
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
   }
+  /* This page's lines live in `lines` and are only ever changed there (then written through to
+   * IndexedDB); lines of other clubs' pages, typed earlier in another tab, are read from IndexedDB.
+   * A line being sent is marked `attempted` on that one object and its value copied into the
+   * request at the same moment, so a value typed while the request is on its way gets a new uuid
+   * (see setValue) and is never marked sent by the answer to the old one. */
+  let again = false;
   async function syncAll() {
-    if (sending || !navigator.onLine) return showState();
+    if (!navigator.onLine) return showState();
+    if (sending) {
+      again = true; // typed while a request was on its way: go again as soon as it is answered
+      return;
+    }
     sending = true;
     try {
-      const pending = (await allLines()).filter((l) => l.state === "pending");
-      const pages = new Map();
-      for (const l of pending) pages.set(l.page, [...(pages.get(l.page) || []), l]);
-      for (const [page, batch] of pages) await sendPage(page, batch);
-      if (pages.has(PAGE) || !roster) await loadRoster();
+      const pages = new Map([[PAGE, [...lines.values()].filter((l) => l.state === "pending")]]);
+      for (const l of await allLines())
+        if (l.page !== PAGE && l.state === "pending") pages.set(l.page, [...(pages.get(l.page) || []), l]);
+      for (const [page, batch] of pages) if (batch.length) await sendPage(page, batch);
+      if (pages.get(PAGE).length || !roster) await loadRoster();
     } catch (e) {
       // The network went away mid-way: the lines stay pending and go at the next try.
     } finally {
       sending = false;
       render();
+      if (again) {
+        again = false;
+        soon();
+      }
     }
   }
   async function sendPage(page, batch) {
@@ -147,18 +178,12 @@
     const rosterCopy = await get("rosters", page);
     const date = pageMeta.date || (rosterCopy && rosterCopy.date);
     if (!date) return;
-    for (const l of batch) {
-      l.attempted = true;
-      await put("lines", l);
-    }
-    const url = page === PAGE ? root.dataset.syncUrl : `/api/v1/meeting-day/clubs/${club}/${y}/${m}/sync`;
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-      body: JSON.stringify({
-        date,
-        lines: batch.map((l) => ({
+    const sent = batch.filter((l) => l.state === "pending");
+    const body = JSON.stringify({
+      date,
+      lines: sent.map((l) => {
+        l.attempted = true;
+        return {
           uuid: l.uuid,
           field: l.field,
           member: l.member,
@@ -167,8 +192,17 @@
           base: l.base,
           replaces: l.replaces,
           resolve: l.resolve,
-        })),
+        };
       }),
+    });
+    const asked = new Map(sent.map((l) => [l.key, l.uuid]));
+    await Promise.all(sent.map((l) => put("lines", l)));
+    const url = page === PAGE ? root.dataset.syncUrl : `/api/v1/meeting-day/clubs/${club}/${y}/${m}/sync`;
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body,
     });
     if (!response.ok) return;
     const result = await response.json();
@@ -178,10 +212,11 @@
       await put("meta", meta, PAGE);
     }
     const answers = new Map(result.answers.map((a) => [a.uuid, a]));
-    for (const stale of batch) {
-      const l = (await get("lines", stale.key)) || stale;
+    for (const l of sent) {
+      // Edited again while this was on its way: the new value (new uuid) goes next time.
+      if (l.uuid !== asked.get(l.key)) continue;
       const a = answers.get(l.uuid);
-      if (!a) continue; // edited again while this was on its way: the new value goes next time
+      if (!a) continue;
       if (a.status === "applied") {
         l.state = "sent";
         l.base = l.value;
@@ -198,7 +233,6 @@
         l.message = a.message;
       }
       await put("lines", l);
-      if (page === PAGE) lines.set(l.key, l);
     }
   }
 
@@ -478,6 +512,7 @@
     box.tabIndex = attention ? 0 : -1;
     box.dataset.waiting = waiting;
     box.dataset.attention = attention;
+    box.dataset.saving = unsaved;
   }
   function measureHead() {
     const head = root.querySelector(".md-head");
@@ -584,12 +619,11 @@
     if (e.target.closest(".md-as-due,.md-name,.md-choice button")) setTimeout(render, 0);
   });
   document.getElementById("md-culture").addEventListener("change", (e) => setValue("culture", null, null, e.target.checked));
-  document.getElementById("md-all-fees").addEventListener("click", async () => {
-    for (const m of roster.members) {
-      const line = lineState("fee", m.id);
-      if (!line && !serverValue("fee", m.id)) await setValue("fee", m.id, null, String(roster.fee));
-    }
-    render();
+  document.getElementById("md-all-fees").addEventListener("click", () => {
+    const unpaid = roster.members.filter((m) => !lineState("fee", m.id) && !serverValue("fee", m.id));
+    const saved = setValues(unpaid.map((m) => ["fee", m.id, null, String(roster.fee), true]));
+    render(); // at once: a fee corrected right after this tap corrects the one shown
+    return saved;
   });
   document.getElementById("md-send").addEventListener("click", syncAll);
   document.getElementById("md-date").addEventListener("change", async (e) => {
