@@ -170,6 +170,11 @@ class WriteOffForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class UndoWriteOffForm(forms.Form):
+    on = date_field(_("Date of the reversal"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class DecideForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 

@@ -303,6 +303,10 @@ def _act_write_off(user, loan, d):
     return services.request_write_off(user, loan, on=d["on"], reason=d["reason"])
 
 
+def _act_undo_write_off(user, loan, d):
+    return services.request_write_off_reversal(user, loan, on=d["on"], reason=d["reason"])
+
+
 ACTIONS = {
     "approve": (forms.ApproveForm, _act_approve, gettext_lazy("Loan approved.")),
     "reject": (forms.RejectForm, _act_reject, gettext_lazy("Application rejected.")),
@@ -314,11 +318,18 @@ ACTIONS = {
         _act_write_off,
         gettext_lazy("Write-off requested: an officer must approve it."),
     ),
+    "undo_write_off": (
+        forms.UndoWriteOffForm,
+        _act_undo_write_off,
+        gettext_lazy("Reversal requested: an officer must approve it."),
+    ),
 }
 ACTIONS_BY_STATUS = {
     LoanStatus.APPLIED: ["approve", "reject"],
     LoanStatus.APPROVED: ["disburse", "reject"],
     LoanStatus.ACTIVE: ["repay", "reschedule", "write_off"],
+    # A loan written off by mistake, or a borrower who pays after all.
+    LoanStatus.WRITTEN_OFF: ["undo_write_off"],
 }
 
 
@@ -400,6 +411,7 @@ ACTION_TITLES = {
     "repay": gettext_lazy("Record a repayment"),
     "reschedule": gettext_lazy("Reschedule"),
     "write_off": gettext_lazy("Ask for a write-off"),
+    "undo_write_off": gettext_lazy("Ask to reverse the write-off"),
 }
 
 

@@ -167,6 +167,32 @@ def test_it_lets_an_officer_approve_a_write_off(books, client):
     assert loan.status == LoanStatus.WRITTEN_OFF
 
 
+def test_it_lets_the_board_ask_to_reverse_a_write_off_and_an_officer_approve_it(books, client):
+    w = books.w
+    loan = books.loan
+    wo = services.request_write_off(w.club, loan, on=D(2025, 10, 1), reason="Thành viên qua đời")
+    services.decide_write_off(w.commune, wo, approve=True)
+    url = reverse("finance:loan_action", args=[loan.pk, "undo_write_off"])
+    data = {"undo_write_off-on": "2025-11-03", "undo_write_off-reason": "Gia đình trả nợ thay"}
+    client.force_login(w.province)  # officers decide, they do not ask
+    assert client.post(url, data).status_code == 403
+    client.force_login(w.outsider)
+    assert client.get(reverse("finance:loan", args=[loan.pk])).status_code == 404
+    client.force_login(w.club)
+    page = client.get(reverse("finance:loan", args=[loan.pk])).content.decode()
+    assert url in page  # the board sees the request form on a written-off loan
+    assert client.post(url, {**data, "undo_write_off-reason": ""}).status_code == 200  # refused
+    assert client.post(url, data).status_code == 302
+    undo = WriteOff.objects.get(undo=True)
+    client.force_login(w.commune)
+    assert "Gia đình trả nợ thay" in client.get(reverse("finance:write_offs")).content.decode()
+    decide = reverse("finance:write_off_decide", args=[undo.pk, "approve"])
+    assert client.post(decide, {"note": "Đồng ý"}).status_code == 302
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.ACTIVE
+    assert ledger.loan_state(loan, D(2025, 11, 3)).outstanding == 1_100_000
+
+
 def test_it_records_a_60_member_meeting_in_one_submission(fin, client):
     w = fin.w
     capital(w.club, w.A, 200_000_000)
