@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Whether this request's reads may go to the read replica (only when one is configured).
+    "ishc.core.replica.ReplicaMiddleware",
     # After authentication and messages: a repeated once-only token answers the first result.
     "ishc.core.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,6 +121,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+if os.getenv("DATABASE_REPLICA_URL"):
+    # A read replica for dashboards and exports (ishc.core.replica; docs/deploy.md). The test
+    # suite runs without it (the router's decisions are tested on their own); a test database
+    # is never created for it.
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=envint("DB_CONN_MAX_AGE", 0) > 0,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ishc.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

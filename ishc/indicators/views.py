@@ -15,6 +15,7 @@ from ishc.accounts.permissions import can
 from ishc.accounts.scope import editable, scope_of, visible, visible_or_404
 from ishc.clubs.models import Club
 from ishc.core import xlsx
+from ishc.core.replica import replica_ok
 from ishc.geo.models import Unit
 
 from . import catalogue, exports, services
@@ -79,6 +80,7 @@ def home(request):
     raise Http404
 
 
+@replica_ok
 @scoped
 def dashboard(request, level="nation", pk=None):
     where = _where(request, level, pk)
@@ -91,6 +93,7 @@ def dashboard(request, level="nation", pk=None):
     return render(request, "indicators/dashboard.html", ctx)
 
 
+@replica_ok
 @scoped
 def loans(request, level="nation", pk=None):
     """The national page's loan section, fetched by htmx once the rest of the page is shown."""
@@ -98,6 +101,7 @@ def loans(request, level="nation", pk=None):
     return render(request, "indicators/_section.html", loans_section(where, request.GET))
 
 
+@replica_ok
 @scoped
 def report(request, level="nation", pk=None):
     """The printable A4 progress report: headline table, target cards, charts, time of data."""
@@ -106,6 +110,7 @@ def report(request, level="nation", pk=None):
     return render(request, "indicators/report.html", ctx)
 
 
+@replica_ok
 @scoped
 def export(request, level="nation", pk=None):
     """Every table and chart of the dashboard as sheets of one workbook (?sheet= for one)."""
