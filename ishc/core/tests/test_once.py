@@ -125,3 +125,22 @@ def test_it_writes_once_when_the_same_token_arrives_concurrently(fin):  # noqa: 
     assert codes == [302] * 4
     assert Entry.objects.filter(kind=EntryKind.INCOME).count() == 1
     assert Submission.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_forgets_tokens_older_than_a_week_and_keeps_recent_ones(world):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    def ok():
+        return Result(keep=True, status=302, location="/done/"), None
+
+    run_once(world.club, "old-token-0001", "/x/", ok)
+    run_once(world.club, "new-token-0001", "/x/", ok)
+    Submission.objects.filter(key="old-token-0001").update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    call_command("purge_submissions")
+    assert list(Submission.objects.values_list("key", flat=True)) == ["new-token-0001"]
+    # The recent token still answers a retry with the first result.
+    assert run_once(world.club, "new-token-0001", "/x/", ok)[0] is False
