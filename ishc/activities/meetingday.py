@@ -402,7 +402,10 @@ def sync(user, club: Club, month: datetime.date, day: datetime.date, lines: list
     month = month.replace(day=1)
     with transaction.atomic():
         # One batch at a time per club: the second phone's lines see the first one's values.
-        club = Club.objects.select_for_update().get(pk=club.pk)
+        # NO KEY UPDATE, not UPDATE: an entry of this club being committed meanwhile checks its
+        # key on the club row at commit (PostgreSQL), and a full lock would make it wait for
+        # this batch while this batch waits for its fund — a deadlock.
+        club = Club.objects.select_for_update(no_key=True).get(pk=club.pk)
         known = {
             str(s.uuid): s.answer
             for s in SyncedLine.objects.filter(uuid__in=[ln.uuid for ln in lines])

@@ -204,7 +204,8 @@ def set_status(
     if status in (ClubStatus.MERGED, ClubStatus.DISSOLVED, ClubStatus.INACTIVE) and not reason:
         raise ValidationError(_("Give the reason."))
     with transaction.atomic():
-        club = Club.objects.select_for_update().get(pk=club.pk)
+        # NO KEY UPDATE: entries and members of the club committed meanwhile only check its key.
+        club = Club.objects.select_for_update(no_key=True).get(pk=club.pk)
         latest = club.status_history.first()
         if latest is not None and since < latest.since:
             raise ValidationError(

@@ -124,6 +124,15 @@ def _locked_fund(club: Club, kind: str) -> Fund:
     return _lock_funds(club, kind)[kind]
 
 
+def lock_books(club: Club) -> None:
+    """Hold the club's funds while a report freezes its figures (ishc.reports.services). Every
+    entry is written with its fund locked and checks the month is open only once it holds the
+    lock (`_post`), so an entry either commits before the figures are read, and is in them, or
+    waits and then finds its month closed. Without this an entry in flight during the submit
+    would be in the books and missing from the report."""
+    _lock_funds(club, *_FUND_ORDER)
+
+
 def check_open(club_id: int, day: datetime.date) -> None:
     """Refuse an entry dated in a month whose report the club has submitted: the figures sent up
     were frozen from the books, and the books must not drift from them. The message says who can

@@ -44,6 +44,7 @@ from ishc.accounts.scope import editable
 from ishc.activities.models import Meeting
 from ishc.audit.services import record, snapshot
 from ishc.clubs.models import Club
+from ishc.finance.services import lock_books
 
 from .derived import derive, month_end
 from .models import CommuneSetting, MonthlyReport, Status, Transition
@@ -240,7 +241,14 @@ def transition(user, report: MonthlyReport, action: str, reason: str = "") -> Mo
     reason is missing, or required fields are empty on submission."""
     with transaction.atomic():
         # Two officers pressing "approve" at the same moment: the second sees the new status.
-        report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+        # The report's row only (of=self): locking the joined club row too would hold up every
+        # entry of the club being committed meanwhile (PostgreSQL checks its key on the club at
+        # commit) while the submit waits for that entry's fund: a deadlock.
+        report = (
+            MonthlyReport.objects.select_for_update(of=("self",))
+            .select_related("club")
+            .get(pk=report.pk)
+        )
         if action not in ACTIONS:
             raise ValidationError(_("Unknown action."))
         if not editable(user, MonthlyReport.objects.filter(pk=report.pk)).exists():
@@ -267,6 +275,7 @@ def transition(user, report: MonthlyReport, action: str, reason: str = "") -> Mo
                 raise ValidationError(
                     _("Fill in before submitting: %(fields)s.") % {"fields": "; ".join(missing)}
                 )
+            lock_books(report.club)
             report.figures = derive(Club.objects.filter(pk=report.club_id), report.month)[
                 report.club_id
             ]
