@@ -377,13 +377,15 @@ def loan(request, pk, action=None):
             messages.success(request, success)
             return redirect("finance:loan", loan.pk)
     state = ledger.loan_state(loan, today)
+    pending = loan.write_offs.filter(status=WriteOffStatus.PENDING).first()
     actions = []
     if may_record:
         for name in ACTIONS_BY_STATUS.get(loan.status, []):
+            if pending is not None and name in ("write_off", "undo_write_off"):
+                continue  # one decision per loan at a time: the request is shown above
             form_class = ACTIONS[name][0]
             form = bound if name == action else form_class(prefix=name)
             actions.append((name, form))
-    pending = loan.write_offs.filter(status=WriteOffStatus.PENDING).first()
     context = {
         "loan": loan,
         "state": state,

@@ -184,6 +184,8 @@ def test_it_lets_the_board_ask_to_reverse_a_write_off_and_an_officer_approve_it(
     assert client.post(url, {**data, "undo_write_off-reason": ""}).status_code == 200  # refused
     assert client.post(url, data).status_code == 302
     undo = WriteOff.objects.get(undo=True)
+    page = client.get(reverse("finance:loan", args=[loan.pk])).content.decode()
+    assert url not in page  # asked once: no second request form while this one waits
     client.force_login(w.commune)
     assert "Gia đình trả nợ thay" in client.get(reverse("finance:write_offs")).content.decode()
     decide = reverse("finance:write_off_decide", args=[undo.pk, "approve"])
