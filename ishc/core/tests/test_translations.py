@@ -105,3 +105,15 @@ def test_it_shows_every_catalogues_own_translation_and_ours_over_djangos():
         # makemessages does not take the test's string into the core catalogue).
         msgid = "Enter a whole number."
         assert translation.gettext(msgid) == "Hãy nhập một số nguyên."
+
+
+def test_it_calls_a_club_member_thanh_vien_everywhere():
+    """The clubs' own word, and the register's, is "thành viên"; "hội viên" is a member of the
+    Association of the Elderly, another thing (the search box of the meeting day said it)."""
+    wrong = [
+        (po_path.parts[-5], e.msgid)
+        for po_path in CATALOGUES
+        for e in polib.pofile(str(po_path))
+        if "hội viên" in (e.msgstr + " ".join(e.msgstr_plural.values())).lower()
+    ]
+    assert wrong == []
