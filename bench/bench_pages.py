@@ -426,7 +426,9 @@ def markdown(results) -> str:
         "Written by `bench/bench_pages.py` (`make bench`: about 1,000 clubs; `make bench-full`: "
         "10,000). Each database is fresh for the run; every page time is Django's test client in "
         "one process, next to a hand-written SQL lower bound for what the page must read at "
-        "least, measured in the same run. Times in milliseconds.",
+        "least, measured in the same run. Times in milliseconds. The nation is built by "
+        "`generate_national_data` (what it holds and how long it takes: docs/testing.md, 'The "
+        "synthetic nation').",
         "",
         f"Size: {results['size']['clubs']:,} clubs over {results['size']['years']} years. "
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_mb']:,} MB, Python {m['python']}, "
