@@ -228,6 +228,7 @@ def _fill(n_clubs, loans_per_club):
     }
 
 
+# An instalment due on the day itself is not late (it can still be paid that day): `<`.
 HAND_SQL = """
 WITH paid AS (
     SELECT loan_id,
@@ -239,7 +240,7 @@ WITH paid AS (
     FROM finance_instalment i
     JOIN finance_loan l ON l.id = i.loan_id AND i.version = l.schedule_version
     JOIN paid p ON p.loan_id = i.loan_id
-    WHERE i.due_date <= %(on)s AND i.cum_total > p.paid AND p.outstanding > 0
+    WHERE i.due_date < %(on)s AND i.cum_total > p.paid AND p.outstanding > 0
     GROUP BY i.loan_id
 )
 SELECT l.id, l.club_id, COALESCE(p.outstanding, 0) AS outstanding, late.oldest AS oldest
