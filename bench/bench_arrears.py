@@ -228,6 +228,7 @@ def _fill(n_clubs, loans_per_club):
     }
 
 
+# An instalment due on the day itself is not late (it can still be paid that day): `<`.
 HAND_SQL = """
 WITH paid AS (
     SELECT loan_id,
@@ -239,7 +240,7 @@ WITH paid AS (
     FROM finance_instalment i
     JOIN finance_loan l ON l.id = i.loan_id AND i.version = l.schedule_version
     JOIN paid p ON p.loan_id = i.loan_id
-    WHERE i.due_date <= %(on)s AND i.cum_total > p.paid AND p.outstanding > 0
+    WHERE i.due_date < %(on)s AND i.cum_total > p.paid AND p.outstanding > 0
     GROUP BY i.loan_id
 )
 SELECT l.id, l.club_id, COALESCE(p.outstanding, 0) AS outstanding, late.oldest AS oldest
@@ -265,6 +266,24 @@ FROM per_loan GROUP BY club_id
 """
 
 
+# The first page of the national late-loan list: the 25 loans with the oldest unpaid
+# instalment (due before the day, not covered by what was paid, principal outstanding).
+HAND_LATE_PAGE_SQL = """
+WITH paid AS (
+    SELECT loan_id,
+           SUM(CASE WHEN kind IN ('principal', 'interest') THEN amount ELSE 0 END) AS paid,
+           SUM(principal) AS outstanding
+    FROM finance_entry WHERE loan_id IS NOT NULL AND date <= %(on)s GROUP BY loan_id
+)
+SELECT i.loan_id, MIN(i.due_date) AS oldest, MIN(p.outstanding)
+FROM finance_instalment i
+JOIN finance_loan l ON l.id = i.loan_id AND i.version = l.schedule_version
+JOIN paid p ON p.loan_id = i.loan_id
+WHERE i.due_date < %(on)s AND i.cum_total > p.paid AND p.outstanding > 0
+GROUP BY i.loan_id ORDER BY oldest, i.loan_id LIMIT 25
+"""
+
+
 def _measure():
     import datetime
 
@@ -275,6 +294,7 @@ def _measure():
     from ishc.finance import ledger
     from ishc.finance.figures import loan_figures
     from ishc.finance.models import Loan
+    from ishc.finance.views import LatePages
 
     cutoff = ON - datetime.timedelta(days=30)
 
@@ -310,6 +330,8 @@ def _measure():
     arrears_sql_s, hand_rows = _best(hand_arrears)
     par_s, par_rows = _best(par_service)
     par_sql_s, hand_par_rows = _best(hand_par)
+    late_page_s, late_rows = _best(lambda: LatePages(Club.objects.all(), ON)[0:25])
+    late_page_sql_s, hand_late = _best(sql(HAND_LATE_PAGE_SQL.replace("%(on)s", "%s"), [ON, ON]), 3)
     figures_s, _figures = _best(
         lambda: loan_figures(Club.objects.all(), ON.replace(month=1, day=1), ON, ON, "club_id"), 1
     )
@@ -331,6 +353,11 @@ def _measure():
         "par30_service_seconds": round(par_s, 3),
         "par30_hand_sql_seconds": round(par_sql_s, 3),
         "par30_ratio": round(par_s / par_sql_s, 2),
+        "late_page_seconds": round(late_page_s, 4),
+        "late_page_hand_sql_seconds": round(late_page_sql_s, 4),
+        "late_page_ratio": round(late_page_s / late_page_sql_s, 2),
+        "late_page_identical": [(x.pk, x.oldest_unpaid_due, x.outstanding) for x in late_rows]
+        == [(r[0], as_date(r[1]), int(r[2])) for r in hand_late],
         "loan_figures_seconds": round(figures_s, 3),
         "loans_late": sum(1 for v in theirs.values() if v[1] is not None),
         "par30": round(at_risk / outstanding, 4) if outstanding else None,
@@ -339,7 +366,10 @@ def _measure():
         "note": "arrears: every loan's outstanding principal, oldest unpaid due date and bucket "
         "(ledger.with_arrears) vs one hand-written query; par30: outstanding and PAR30 principal "
         "by club (ledger.with_figures + par_expr) vs one hand-written query; loan_figures: the "
-        "whole figures API by club (adds flows, borrowers and the on-time rate), not compared",
+        "whole figures API by club (adds flows, borrowers and the on-time rate), not compared; "
+        "late_page: the first page of the national late-loan list (finance.views.LatePages: "
+        "the 25 ids by oldest unpaid due date, then their figures) vs one hand-written query "
+        "for the same 25 loans",
     }
 
 

@@ -216,13 +216,13 @@ def _filter_unit(form):
 def member_list(request):
     on = _on(request)
     form = MemberFilterForm(request.GET, request.user)
-    qs = form.queryset(on)
     club = form.cleaned_data.get("club") if form.is_valid() else None
     where = {"club": club, "unit": _filter_unit(form) if club is None else None}
     if request.GET.get("format") == "xlsx":
+        qs = form.queryset(on)
         personal_data(request, PersonalDataAccess.Action.EXPORT, rows=qs.count(), **where)
         return spreadsheets.export_members(form, qs, on, scope_name(request.user))
-    page = _page(request, qs)
+    page = _page(request, form.pages(on))
     for member in page.object_list:
         member.age_on_page = member.age_on(on)
     personal_data(request, PersonalDataAccess.Action.LIST, rows=page.paginator.count, **where)

@@ -30,3 +30,38 @@ def test_it_finds_current_members_without_a_subquery_per_member(world):
     # Everyone, with the flag per row: from the member's own index.
     plan = _plan(world.central, {"state": "all"})
     assert "membership_member_club" in plan and "membership_club_dates" not in plan, plan
+
+
+def test_it_loads_only_the_page_s_members_and_pages_like_the_full_list(client, world):
+    """A page's ids are chosen first (ordered, limited); the displayed columns and joins are
+    read for those 25 members only, and the pages together are exactly the filtered list, with
+    the same "current" flags, whatever the membership state asked for."""
+    import re
+
+    from django.core.paginator import Paginator
+    from django.test.utils import CaptureQueriesContext
+
+    from ishc.clubs.models import Membership
+
+    on = datetime.date(2025, 6, 30)
+    members = fill(world.A, world.kinh, 30) + fill(world.B, world.kinh, 12)
+    for member in members[::4]:
+        Membership.objects.filter(member=member).update(left_on=datetime.date(2025, 3, 1))
+    for data in ({}, {"state": "left"}, {"state": "all"}, {"sort": "-birth", "sex": "M"}):
+        form = MemberFilterForm(data, world.central)
+        whole = [(m.pk, m.current) for m in form.queryset(on)]
+        paginator = Paginator(form.pages(on), 25)
+        assert paginator.count == len(whole)
+        paged = [(m.pk, m.current) for n in paginator.page_range for m in paginator.page(n)]
+        assert paged == whole, data
+    client.force_login(world.central)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/clubs/members/", {"on": "30/06/2025"})
+    page_ids = {m.pk for m in response.context["page"]}
+    assert len(page_ids) == 25
+    # The only query that joins members to their ethnic group (a displayed column) names the
+    # page's ids.
+    loading = [q["sql"] for q in captured if "geo_ethnicgroup" in q["sql"] and "member" in q["sql"]]
+    assert len(loading) == 1
+    listed = re.findall(r"IN \(([\d, ]+)\)", loading[0])
+    assert listed and {int(v) for v in listed[0].split(",")} == page_ids

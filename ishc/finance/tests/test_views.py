@@ -280,9 +280,10 @@ def test_it_exports_the_loan_ledgers(books, client):
 def test_it_lists_arrears_by_bucket_and_unit(books, client, django_assert_max_num_queries):
     w = books.w
     client.force_login(w.province)
-    # Session, user, scope, the buckets and one page of late loans (counted from the buckets),
-    # the page of units (count and keys), 4 + 4 figure queries and the unit names.
-    with django_assert_max_num_queries(16):
+    # Session, user, scope, the buckets, one page of late loans (counted from the buckets: its
+    # ids, then their figures), the page of units (count and keys), 4 + 4 figure queries and
+    # the unit names.
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("finance:arrears") + "?on=2025-05-15&by=commune")
     page = response.content.decode()
     # Paid 100,000 of 1,200,000: the 1/3 instalment is unpaid, 75 days late on 15/5.
@@ -419,3 +420,49 @@ def test_it_keeps_the_arrears_totals_until_a_change_in_the_area_commits(
     outstanding = first.context["total"]["outstanding_principal"]
     assert third.context["total"]["outstanding_principal"] < outstanding
     cache.clear()
+
+
+def test_it_orders_late_loans_by_one_date_and_computes_figures_for_the_page_only(fin, client):
+    """The national late-loan list used to order with_arrears itself, so the database computed
+    every figure of every loan of the area to show 25: the page's ids are now chosen by the
+    oldest unpaid due date alone, and the figures computed for those loans only."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = fin.w
+    capital(w.club, w.A, 50_000_000)
+    for i in range(27):
+        member = make_member(w.A, f"Thành viên vay {i:02}", w.kinh)
+        start = D(2025, 1, 1) + datetime.timedelta(days=i)
+        active_loan(w.club, w.A, member, 1_200_000, start, rate="0", method="flat")
+    client.force_login(w.central)
+    url = reverse("finance:arrears") + "?on=2025-05-15&by=club"
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    captured = [q["sql"] for q in context.captured_queries]
+    late = response.context["late"]
+    assert len(late) == 25
+    # Oldest unpaid instalment first: the loans disbursed first.
+    assert [loan.oldest_unpaid_due for loan in late] == sorted(
+        loan.oldest_unpaid_due for loan in late
+    )
+    assert late[0].days_overdue > late[-1].days_overdue
+    choosing = [q for q in captured if re.search(r"LIMIT 25\b", q) and "finance_instalment" in q]
+    assert len(choosing) == 1 and "interest_scheduled" not in choosing[0]
+    page_ids = {loan.pk for loan in late}
+    computing = [q for q in captured if '"interest_scheduled"' in q and '"bucket"' in q]
+    id_lists = [
+        {int(v) for v in ids.split(",")}
+        for q in computing
+        for ids in re.findall(r"IN \(([\d, ]+)\)", q)
+    ]
+    assert page_ids in id_lists
+    # The same rows, figures and order as the whole list computed for every loan.
+    on = D(2025, 5, 15)
+    whole = ledger.with_arrears(Loan.objects.all(), on)
+    whole = whole.filter(bucket__gt=0).order_by("oldest_unpaid_due", "pk")
+    expected = [(x.pk, x.outstanding, x.oldest_unpaid_due, x.bucket) for x in whole[:25]]
+    assert [(x.pk, x.outstanding, x.oldest_unpaid_due, x.bucket) for x in late] == expected
+    assert len(client.get(url + "&page=2").context["late"]) == 2
