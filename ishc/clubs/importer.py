@@ -721,8 +721,8 @@ def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None
     report.sheet = sheet
     paths = _sheet_paths(zf)
     if sheet not in paths:
-        other = SHEETS["clubs" if kind == "members" else "members"]
-        if other in paths:
+        other = next((s for k, s in SHEETS.items() if k != kind and s in paths), None)
+        if other is not None:
             raise FileRefused(
                 _(
                     "This is the %(other)s template, not the %(sheet)s one. Upload it on the "
@@ -1632,6 +1632,18 @@ def commit_clubs(user, report: Report, filename: str = "") -> Report:
 
 VALIDATE = {"members": validate_members, "clubs": validate_clubs}
 COMMIT = {"members": commit_members, "clubs": commit_clubs}
+
+
+def register(kind: str, sheet: str, columns: list[Column], validate_rows, commit_rows) -> None:
+    """Another kind of import file through the same machinery (file checks, header and cell
+    parsing, messages, the stored upload and its once-only confirmation): the targets of
+    ishc.indicators register theirs when the app is ready. `validate_rows(user, data)` returns
+    a Report built with read_sheet, _map_headers and _parse_rows; `commit_rows(user, report,
+    filename)` writes it in one transaction."""
+    SHEETS[kind] = sheet
+    COLUMNS[kind] = columns
+    VALIDATE[kind] = validate_rows
+    COMMIT[kind] = commit_rows
 
 
 @contextlib.contextmanager
