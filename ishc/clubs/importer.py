@@ -1305,6 +1305,7 @@ def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
 
 # Free-text fields: an empty cell reads as "", which on update means "unchanged" too.
 _TEXT_FIELDS = {"full_name", "phone"}
+_BIRTH_DATE = MEMBER_FIELDS.index("birth_date")
 NEW_MEMBER_FIELDS = ["code", "club_id", "search_name", "created_at", *MEMBER_FIELDS, "group_id"]
 _UPDATED_FIELDS = [*MEMBER_FIELDS, "group_id"]
 
@@ -1376,9 +1377,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                 for f in MEMBER_FIELDS:
                     value = v.get(f)
                     values.append(_DEFAULTS.get(f) if value is None or value is CLEARED else value)
-                values[MEMBER_FIELDS.index("birth_date")] = adapt_date(
-                    values[MEMBER_FIELDS.index("birth_date")]
-                )
+                values[_BIRTH_DATE] = adapt_date(values[_BIRTH_DATE])
                 code = next(codes)
                 new_rows.append(
                     (code, club_id, v["search_name"], stamp, *values, group_of(v, None))
