@@ -201,3 +201,17 @@ def test_it_hands_out_the_template_through_the_one_writer_in_vietnamese(client, 
     assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
     help_text = " ".join(str(r[0]) for r in wb["Hướng dẫn"].iter_rows(values_only=True) if r[0])
     assert "Giá trị trên" in help_text and "trang bị ẩn" in help_text
+
+
+def test_it_imports_targets_from_the_command_line_with_the_same_checks(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "sai.xlsx"
+    bad.write_bytes(filled([target(**{"Giá trị": "nhiều"})]).getvalue())
+    with pytest.raises(CommandError):
+        call_command("import_xlsx", "targets", str(bad), "--user", world.province.username)
+    assert saved() == 0
+    good = tmp_path / "chi-tieu.xlsx"
+    good.write_bytes(filled([target()]).getvalue())
+    call_command("import_xlsx", "targets", str(good), "--user", world.province.username)
+    assert Target.objects.get(unit=world.P).value == 100
