@@ -1072,10 +1072,13 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
             ok = False
         if not ok or club is None:
             continue
-        v["club_obj"] = club
+        # The club's id and commune as plain values: Model.pk is a property, and later steps
+        # read them a dozen times a row.
+        club_id = v["club_id"] = club.pk
+        v["_commune_id"] = club.commune_id
         near = []
         if stored is None:
-            key = (club.pk, name_key)
+            key = (club_id, name_key)
             exact = [m for m in by_name.get(key, ()) if _birth_matches(m, v)]
             if len(exact) > 1:
                 say.error(
@@ -1092,7 +1095,7 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
             # exact same name with another birth.
             near = [
                 m
-                for m in by_folded.get((club.pk, v["search_name"]), ())
+                for m in by_folded.get((club_id, v["search_name"]), ())
                 if _birth_matches(m, v) or _name_key(m["full_name"]) == name_key
             ]
         if near:
@@ -1113,7 +1116,7 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
             dup = ("member", stored["pk"])
             what = same_member
         else:
-            dup = (club.pk, name_key, v["birth_year"])
+            dup = (club_id, name_key, v["birth_year"])
             what = same_person
         if dup in seen:
             say.error(number, "full_name", what % {"n": seen[dup]})
@@ -1168,11 +1171,11 @@ def _check_birth(v: dict, stored: dict | None, number: int, say: _Reporter, toda
 def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
     """Likely duplicates of new rows: same folded name, birth year ±1, a club of the same 2025
     commune — already registered, or elsewhere in the file."""
-    new = [v for v in report.rows if v["_existing"] is None and v["club_obj"].commune_id]
+    new = [v for v in report.rows if v["_existing"] is None and v["_commune_id"]]
     if not new:
         return
     names = {v["search_name"] for v in new}
-    communes = {v["club_obj"].commune_id for v in new}
+    communes = {v["_commune_id"] for v in new}
     known: dict[tuple, list] = {}
     # All members of the communes concerned, filtered here: a list of 10,000 names in an IN
     # clause costs more than reading a few communes' members.
@@ -1189,7 +1192,7 @@ def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
             )
         )
     in_file: dict[tuple, list] = {}
-    keys = [(v["search_name"], v["club_obj"].commune_id) for v in new]
+    keys = [(v["search_name"], v["_commune_id"]) for v in new]
     for key, v in zip(keys, new, strict=True):
         in_file.setdefault(key, []).append(v)
     for key, v in zip(keys, new, strict=True):
@@ -1286,7 +1289,7 @@ def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
     """(club id, folded name) → group id for every group the file names, creating the missing
     ones."""
     needed = {
-        (v["club_obj"].pk, v["group"].strip())
+        (v["club_id"], v["group"].strip())
         for v in rows
         if v.get("group") and v["group"] is not CLEARED
     }
@@ -1334,13 +1337,13 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                 return default
             if group is CLEARED:
                 return None
-            return groups[(v["club_obj"].pk, fast_fold(group.strip()))]
+            return groups[(v["club_id"], fast_fold(group.strip()))]
 
         # Read by club rather than by a list of 10,000 ids: one short IN clause.
         stored = {
             m["pk"]: m
             for m in Member.objects.filter(
-                club_id__in={v["club_obj"].pk for v in report.rows if v["_existing"]}
+                club_id__in={v["club_id"] for v in report.rows if v["_existing"]}
             ).values("pk", "code", *_UPDATED_FIELDS)
         }
         now = timezone.now()
@@ -1348,10 +1351,10 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
         new_rows, joined, updates, by_club = [], [], [], {}
         codes = iter(new_member_codes(sum(1 for v in report.rows if not v["_existing"])))
         for v in report.rows:
-            club_id = v["club_obj"].pk
-            changed = by_club.setdefault(
-                club_id, {"created": [], "updated": [], "before_after": {}}
-            )
+            club_id = v["club_id"]
+            changed = by_club.get(club_id)
+            if changed is None:
+                changed = by_club[club_id] = {"created": [], "updated": [], "before_after": {}}
             if v["_existing"]:
                 old = stored[v["_existing"]]
                 new = dict(old)
