@@ -721,8 +721,8 @@ def read_sheet(data: bytes, kind: str, report: Report) -> list[list[Any]] | None
     report.sheet = sheet
     paths = _sheet_paths(zf)
     if sheet not in paths:
-        other = SHEETS["clubs" if kind == "members" else "members"]
-        if other in paths:
+        other = next((s for k, s in SHEETS.items() if k != kind and s in paths), None)
+        if other is not None:
             raise FileRefused(
                 _(
                     "This is the %(other)s template, not the %(sheet)s one. Upload it on the "
@@ -1003,6 +1003,9 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
     seen: dict[tuple, int] = {}
     today = datetime.date.today()
     formula_rows = {r for r, _c in report.formulas}
+    # Translated once, not once per row (gettext looks the language up on every call).
+    same_member = _("Same member as row %(n)s.")
+    same_person = _("Same person as row %(n)s (same club, name and birth year).")
     for number, v, ok in parsed:
         if number in formula_rows:
             continue
@@ -1045,8 +1048,11 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
                     % {"code": stored["code"], "club": stored["club__code"]},
                 )
                 ok = False
+        name_key = ""
         if v.get("full_name"):
             v["full_name"] = clean_name(v["full_name"])
+            # _name_key of a name already cleaned.
+            name_key = v["full_name"].lower()
             if len(v["full_name"]) > 120:
                 say.error(number, "full_name", _("The name is too long (at most 120 characters)."))
                 ok = False
@@ -1066,10 +1072,13 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
             ok = False
         if not ok or club is None:
             continue
-        v["club_obj"] = club
+        # The club's id and commune as plain values: Model.pk is a property, and later steps
+        # read them a dozen times a row.
+        club_id = v["club_id"] = club.pk
+        v["_commune_id"] = club.commune_id
         near = []
         if stored is None:
-            key = (club.pk, _name_key(v["full_name"]))
+            key = (club_id, name_key)
             exact = [m for m in by_name.get(key, ()) if _birth_matches(m, v)]
             if len(exact) > 1:
                 say.error(
@@ -1086,8 +1095,8 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
             # exact same name with another birth.
             near = [
                 m
-                for m in by_folded.get((club.pk, v["search_name"]), ())
-                if _birth_matches(m, v) or _name_key(m["full_name"]) == key[1]
+                for m in by_folded.get((club_id, v["search_name"]), ())
+                if _birth_matches(m, v) or _name_key(m["full_name"]) == name_key
             ]
         if near:
             choice = (decisions or {}).get(number)
@@ -1105,10 +1114,10 @@ def validate_members(user, data: bytes, decisions: dict[int, str] | None = None)
         v["_code"] = stored["code"] if stored else None
         if stored is not None:
             dup = ("member", stored["pk"])
-            what = _("Same member as row %(n)s.")
+            what = same_member
         else:
-            dup = (club.pk, _name_key(v["full_name"]), v["birth_year"])
-            what = _("Same person as row %(n)s (same club, name and birth year).")
+            dup = (club_id, name_key, v["birth_year"])
+            what = same_person
         if dup in seen:
             say.error(number, "full_name", what % {"n": seen[dup]})
             continue
@@ -1162,11 +1171,11 @@ def _check_birth(v: dict, stored: dict | None, number: int, say: _Reporter, toda
 def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
     """Likely duplicates of new rows: same folded name, birth year ±1, a club of the same 2025
     commune — already registered, or elsewhere in the file."""
-    new = [v for v in report.rows if v["_existing"] is None and v["club_obj"].commune_id]
+    new = [v for v in report.rows if v["_existing"] is None and v["_commune_id"]]
     if not new:
         return
     names = {v["search_name"] for v in new}
-    communes = {v["club_obj"].commune_id for v in new}
+    communes = {v["_commune_id"] for v in new}
     known: dict[tuple, list] = {}
     # All members of the communes concerned, filtered here: a list of 10,000 names in an IN
     # clause costs more than reading a few communes' members.
@@ -1183,7 +1192,7 @@ def _warn_member_duplicates(report: Report, say: _Reporter) -> None:
             )
         )
     in_file: dict[tuple, list] = {}
-    keys = [(v["search_name"], v["club_obj"].commune_id) for v in new]
+    keys = [(v["search_name"], v["_commune_id"]) for v in new]
     for key, v in zip(keys, new, strict=True):
         in_file.setdefault(key, []).append(v)
     for key, v in zip(keys, new, strict=True):
@@ -1230,30 +1239,48 @@ _DEFAULTS = {
 
 
 def _insert(model, fields: list[str], rows: list[tuple]) -> list[int]:
-    """INSERT rows of ready values, many rows per statement, and return their ids in order.
+    """INSERT rows of ready values and return their ids in order.
 
     bulk_create spends most of an import preparing each value through its field (about 80 %
     of the time for 10,000 members); here dates are adapted once per value by the backend and
-    everything else is already a plain int, str or bool. One statement per row (executemany)
-    cost PostgreSQL a round trip per member: 40,000 of them for 20,000 members. Multi-row
-    VALUES … RETURNING id takes a few dozen statements, and the ids come back in the order of
-    the rows on both databases (bulk_create relies on the same).
+    everything else is already a plain int, str or bool.
+
+    PostgreSQL: the ids are taken from the table's sequence first (one query), then the rows
+    go in with COPY, which sends them as one stream. A multi-row INSERT of 20,000 members cost
+    more in building and parsing its SQL (psycopg splits the query text at every placeholder,
+    some 400,000 of them) than in writing the rows. SQLite: multi-row VALUES … RETURNING id,
+    a few dozen statements; the ids come back in the order of the rows (bulk_create relies on
+    the same).
     """
+    if not rows:
+        return []
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     qn = connection.ops.quote_name
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
     columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # Under both databases' limits on parameters per statement (SQLite 32,766).
-    per = max(1, 30_000 // len(fields))
-    head = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES "
-    tail = f" RETURNING {qn(meta.pk.column)}"
-    ids: list[int] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # nextval() is never rolled back nor handed out twice: concurrent imports draw
+            # disjoint ids, and a later ordinary INSERT continues after them.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            with cursor.copy(f"COPY {table} ({pk}, {columns}) FROM STDIN") as copy:
+                for row_id, row in zip(ids, rows, strict=True):
+                    copy.write_row((row_id, *row))
+            return ids
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        # Under SQLite's limit on parameters per statement (32,766).
+        per = max(1, 30_000 // len(fields))
+        head = f"INSERT INTO {table} ({columns}) VALUES "
+        ids = []
         for start in range(0, len(rows), per):
             batch = rows[start : start + per]
             params = [value for row in batch for value in row]
-            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+            cursor.execute(head + ", ".join([one] * len(batch)) + f" RETURNING {pk}", params)
             ids += [r[0] for r in cursor.fetchall()]
     return ids
 
@@ -1262,7 +1289,7 @@ def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
     """(club id, folded name) → group id for every group the file names, creating the missing
     ones."""
     needed = {
-        (v["club_obj"].pk, v["group"].strip())
+        (v["club_id"], v["group"].strip())
         for v in rows
         if v.get("group") and v["group"] is not CLEARED
     }
@@ -1281,6 +1308,7 @@ def _groups_for(rows: list[dict]) -> dict[tuple[int, str], int]:
 
 # Free-text fields: an empty cell reads as "", which on update means "unchanged" too.
 _TEXT_FIELDS = {"full_name", "phone"}
+_BIRTH_DATE = MEMBER_FIELDS.index("birth_date")
 NEW_MEMBER_FIELDS = ["code", "club_id", "search_name", "created_at", *MEMBER_FIELDS, "group_id"]
 _UPDATED_FIELDS = [*MEMBER_FIELDS, "group_id"]
 
@@ -1309,13 +1337,13 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                 return default
             if group is CLEARED:
                 return None
-            return groups[(v["club_obj"].pk, fast_fold(group.strip()))]
+            return groups[(v["club_id"], fast_fold(group.strip()))]
 
         # Read by club rather than by a list of 10,000 ids: one short IN clause.
         stored = {
             m["pk"]: m
             for m in Member.objects.filter(
-                club_id__in={v["club_obj"].pk for v in report.rows if v["_existing"]}
+                club_id__in={v["club_id"] for v in report.rows if v["_existing"]}
             ).values("pk", "code", *_UPDATED_FIELDS)
         }
         now = timezone.now()
@@ -1323,10 +1351,10 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
         new_rows, joined, updates, by_club = [], [], [], {}
         codes = iter(new_member_codes(sum(1 for v in report.rows if not v["_existing"])))
         for v in report.rows:
-            club_id = v["club_obj"].pk
-            changed = by_club.setdefault(
-                club_id, {"created": [], "updated": [], "before_after": {}}
-            )
+            club_id = v["club_id"]
+            changed = by_club.get(club_id)
+            if changed is None:
+                changed = by_club[club_id] = {"created": [], "updated": [], "before_after": {}}
             if v["_existing"]:
                 old = stored[v["_existing"]]
                 new = dict(old)
@@ -1352,9 +1380,7 @@ def commit_members(user, report: Report, filename: str = "") -> Report:
                 for f in MEMBER_FIELDS:
                     value = v.get(f)
                     values.append(_DEFAULTS.get(f) if value is None or value is CLEARED else value)
-                values[MEMBER_FIELDS.index("birth_date")] = adapt_date(
-                    values[MEMBER_FIELDS.index("birth_date")]
-                )
+                values[_BIRTH_DATE] = adapt_date(values[_BIRTH_DATE])
                 code = next(codes)
                 new_rows.append(
                     (code, club_id, v["search_name"], stamp, *values, group_of(v, None))
@@ -1608,6 +1634,18 @@ def commit_clubs(user, report: Report, filename: str = "") -> Report:
 
 VALIDATE = {"members": validate_members, "clubs": validate_clubs}
 COMMIT = {"members": commit_members, "clubs": commit_clubs}
+
+
+def register(kind: str, sheet: str, columns: list[Column], validate_rows, commit_rows) -> None:
+    """Another kind of import file through the same machinery (file checks, header and cell
+    parsing, messages, the stored upload and its once-only confirmation): the targets of
+    ishc.indicators register theirs when the app is ready. `validate_rows(user, data)` returns
+    a Report built with read_sheet, _map_headers and _parse_rows; `commit_rows(user, report,
+    filename)` writes it in one transaction."""
+    SHEETS[kind] = sheet
+    COLUMNS[kind] = columns
+    VALIDATE[kind] = validate_rows
+    COMMIT[kind] = commit_rows
 
 
 @contextlib.contextmanager

@@ -701,6 +701,8 @@ def import_upload(request, kind):
                 "kind": kind,
                 "title": title,
                 "filename": upload.name,
+                "upload_url": reverse("clubs:import", args=[kind]),
+                "confirm_url": reverse("clubs:import_confirm", args=[kind, token]) if token else "",
                 "breadcrumbs": breadcrumbs(),
             },
         )
@@ -751,6 +753,7 @@ def import_confirm(request, kind, token):
                 "kind": kind,
                 "filename": upload.filename,
                 "title": _("Import"),
+                "upload_url": reverse("clubs:import", args=[kind]),
                 "breadcrumbs": breadcrumbs(),
             },
         )

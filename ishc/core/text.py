@@ -24,8 +24,10 @@ def fold(value: str) -> str:
 def clean_name(value: str) -> str:
     """A person's name as stored: NFC (one code point per Vietnamese letter, as keyboards type it,
     so that "Thảo" typed on a phone equals "Thảo" pasted from an old NFD file), single spaces,
-    no spaces at the ends. Diacritics and case are kept: they tell "Thảo" from "Thạo"."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+    no spaces at the ends. Diacritics and case are kept: they tell "Thảo" from "Thạo".
+    split() and join() collapse and trim the same whitespace as a regular expression, faster: an
+    import cleans 20,000 names."""
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
 
 
 # The row of clubs whose 2025 commune a person has not chosen yet, wherever clubs are grouped by

@@ -10,3 +10,8 @@ class IndicatorsConfig(AppConfig):
         from ishc.accounts.navigation import MENU, MenuItem
 
         MENU.append(MenuItem("indicators:dashboard", _("Dashboard"), "speedometer2"))
+
+        # The targets template goes through the one Excel importer of ishc.clubs.
+        from .imports import register
+
+        register()

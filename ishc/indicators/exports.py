@@ -4,16 +4,11 @@ percentage, so that a reader can re-add them. Written by the one writer, ishc.co
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ishc.core import xlsx
 from ishc.core.numbers import percent, round_half_up
 
 from . import catalogue
-from .services import COLUMNS
-
-BOLD = Font(bold=True)
 
 
 def _value(cell: dict, ind) -> float | None:
@@ -195,62 +190,3 @@ def workbook(ctx: dict, only: str | None = None) -> bytes:
 def _section(sheet, ctx, name):
     section = next(s for s in ctx["sections"] if s["sheet"] == name)
     sheet(str(section["title"]), _headline_columns(), _headline_rows(section["items"]))
-
-
-TEMPLATE_SHEET = "Chỉ tiêu"
-INSTRUCTIONS = [
-    "Cách điền chỉ tiêu của tỉnh và xã",
-    "",
-    "1. Mỗi chỉ tiêu một dòng trên trang “Chỉ tiêu”. Không đổi tên trang, không đổi hay xoá cột.",
-    "2. Mã chương trình: 1533, 1336 hoặc 1648. Giai đoạn (ví dụ 2025–2030) hoặc Năm: ghi một "
-    "trong hai; để trống cả hai là chỉ tiêu cho cả chương trình.",
-    "3. Mã chỉ tiêu: chọn trong trang “Danh mục chỉ tiêu”.",
-    "4. Mã tỉnh cho chỉ tiêu của tỉnh; Mã xã cho chỉ tiêu của xã (chỉ các đơn vị thuộc phạm vi "
-    "của bạn).",
-    "5. So sánh: “tối thiểu” (đạt ít nhất Giá trị), “tối đa” (không quá Giá trị) hoặc “khoảng” "
-    "(từ Giá trị đến Giá trị trên).",
-    "6. Giá trị ghi bằng số, phần thập phân dùng dấu phẩy hoặc dấu chấm. Không dùng công thức.",
-    "7. Hệ thống kiểm tra toàn bộ tệp trước: nếu có lỗi, không dòng nào được ghi và mọi lỗi được "
-    "liệt kê theo dòng và cột.",
-]
-
-
-def import_template() -> Workbook:
-    """The targets template: Vietnamese headers, one example row, the indicator codes and how to
-    fill it in. Codes are text cells, so that a code such as 01 keeps its leading zero."""
-    from openpyxl.comments import Comment
-
-    from .services import HEADERS
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = TEMPLATE_SHEET
-    ws.append([HEADERS[c] for c in COLUMNS])
-    for cell in ws[1]:
-        cell.font = BOLD
-    ws["A1"].comment = Comment("Bắt buộc. 1533, 1336 hoặc 1648.", "ISHC")
-    ws["D1"].comment = Comment("Bắt buộc. Xem trang “Danh mục chỉ tiêu”.", "ISHC")
-    ws["G1"].comment = Comment("Bắt buộc. tối thiểu, tối đa hoặc khoảng.", "ISHC")
-    ws["H1"].comment = Comment("Bắt buộc.", "ISHC")
-    ws.append(["1648", "2025–2030", None, "clubs_new", "8", None, "tối thiểu", 120, None, ""])
-    for index, width in enumerate([16, 14, 8, 26, 10, 10, 12, 10, 12, 30], start=1):
-        letter = ws.cell(1, index).column_letter
-        ws.column_dimensions[letter].width = width
-        if COLUMNS[index - 1] in ("programme", "province_code", "commune_code", "indicator"):
-            for row in range(2, 202):
-                ws.cell(row, index).number_format = "@"
-    ws.freeze_panes = "A2"
-    codes = wb.create_sheet("Danh mục chỉ tiêu")
-    codes.append(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị"])
-    for cell in codes[1]:
-        cell.font = BOLD
-    for ind in catalogue.INDICATORS:
-        codes.append([ind.code, str(ind.name), str(ind.unit)])
-    codes.column_dimensions["A"].width = 28
-    codes.column_dimensions["B"].width = 70
-    help_ws = wb.create_sheet("Hướng dẫn")
-    help_ws.column_dimensions["A"].width = 110
-    for line in INSTRUCTIONS:
-        help_ws.append([line])
-    help_ws["A1"].font = Font(bold=True, size=14)
-    return wb

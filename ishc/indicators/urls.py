@@ -24,5 +24,10 @@ urlpatterns = [
     path("targets/", views.target_list, name="targets"),
     path("targets/new/", views.target_new, name="target_new"),
     path("targets/import/", views.target_import, name="target_import"),
+    path(
+        "targets/import/<str:token>/confirm/",
+        views.target_import_confirm,
+        name="target_import_confirm",
+    ),
     path("targets/template.xlsx", views.target_template, name="target_template"),
 ]

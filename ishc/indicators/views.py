@@ -1,24 +1,24 @@
 """Dashboards, the indicator catalogue, targets and exports. Thin: the numbers come from
 ishc.indicators.dashboard (built on the one indicator service), the rows from the scope."""
 
-import io
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from ishc.accounts.decorators import scoped
 from ishc.accounts.permissions import can
 from ishc.accounts.scope import editable, scope_of, visible, visible_or_404
+from ishc.clubs import importer
 from ishc.clubs.models import Club
 from ishc.core import xlsx
 from ishc.core.replica import replica_ok
 from ishc.geo.models import Unit
 
-from . import catalogue, exports, services
+from . import catalogue, exports, imports, services
 from .dashboard import Where, build, loans_section
 from .forms import ImportForm, TargetForm
 from .models import Target
@@ -176,40 +176,84 @@ def target_new(request):
     )
 
 
-@scoped
-def target_import(request):
-    if not can(request.user, "indicators.edit_targets"):
-        raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        outcome = services.import_targets(
-            request.user, form.cleaned_data["file"], _unit_choices(request.user)
-        )
-        if outcome.errors:
-            errors = outcome.errors
-        else:
-            messages.success(request, _("%(n)d targets imported.") % {"n": len(outcome.created)})
-            return redirect("indicators:targets")
+def _import_crumbs():
+    return [
+        {"label": _("Targets"), "url": reverse("indicators:targets")},
+        {"label": _("Import from Excel")},
+    ]
+
+
+def _import_result(request, report, filename: str, token: str = ""):
+    """The importer's own result page: every error with sheet, row and column, or the rows to
+    confirm."""
     return render(
         request,
-        "indicators/target_import.html",
+        "clubs/import_result.html",
         {
-            "form": form,
-            "errors": errors,
-            "breadcrumbs": [
-                {"label": _("Targets"), "url": reverse("indicators:targets")},
-                {"label": _("Import from Excel")},
-            ],
+            "report": report,
+            "token": token,
+            "kind": "targets",
+            "title": _("Import targets from Excel"),
+            "filename": filename,
+            "upload_url": reverse("indicators:target_import"),
+            "confirm_url": reverse("indicators:target_import_confirm", args=[token])
+            if token
+            else "",
+            "breadcrumbs": _import_crumbs(),
         },
     )
 
 
 @scoped
+@require_http_methods(["GET", "POST"])
+def target_import(request):
+    """Upload → every row checked by the importer → every error, or a summary to confirm. The
+    checked file waits in the database until its uploader confirms it (once)."""
+    if not can(request.user, "indicators.edit_targets"):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        report = importer.validate("targets", request.user, data)
+        token = (
+            importer.store_upload(request.user, "targets", upload.name, data) if report.ok else ""
+        )
+        return _import_result(request, report, upload.name, token)
+    return render(
+        request,
+        "indicators/target_import.html",
+        {"form": form, "breadcrumbs": _import_crumbs()},
+    )
+
+
+@scoped
+@require_http_methods(["POST"])
+def target_import_confirm(request, token):
+    """Confirm (once: see importer.confirm_upload) or cancel a checked upload."""
+    if not can(request.user, "indicators.edit_targets"):
+        raise Http404
+    upload = importer.pending_upload(request.user, "targets", token)
+    if upload is None:
+        raise Http404
+    if "cancel" in request.POST:
+        importer.cancel_upload(request.user, "targets", token)
+        messages.info(request, _("Import cancelled: nothing was saved."))
+        return redirect("indicators:targets")
+    # Checked again: units, programmes or the user's area may have changed since the preview.
+    report = importer.confirm_upload(request.user, "targets", token)
+    if report is None:
+        messages.info(request, _("This file has already been imported."))
+        return redirect("indicators:targets")
+    if not report.ok:
+        return _import_result(request, report, upload.filename)
+    messages.success(request, _("%(n)d targets imported.") % {"n": report.created})
+    return redirect("indicators:targets")
+
+
+@scoped
 def target_template(request):
-    """An empty import sheet with the right headers and one example row."""
-    buf = io.BytesIO()
-    exports.import_template().save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=xlsx.XLSX)
+    """The import template with one example row, the indicator codes and the instructions."""
+    response = HttpResponse(imports.template(), content_type=xlsx.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{xlsx.filename("Mau chi tieu")}"'
     return response

@@ -540,3 +540,22 @@ def test_it_parses_a_repeated_value_once_but_reports_every_bad_cell(world):
         (7, "E", "Write a whole number."),
         (7, "E", "Give the date of birth or at least the birth year."),
     ]
+
+
+def test_it_gives_imported_members_ids_that_later_members_follow(world):
+    """The ids of a committed import (drawn from the sequence before COPY on PostgreSQL) name
+    the right rows: each member has its own first period in its club, and a member added
+    afterwards gets a larger id."""
+    rows = [member(world.A, f"Nguyễn Thị Số {i}") for i in range(3)]
+    rows.append(member(world.B, "Trần Văn Một"))
+    report = importer.run("members", None, book("members", rows), commit=True)
+    assert report.created == 4
+    imported = list(Member.objects.order_by("pk"))
+    assert [m.full_name for m in imported] == [r["Họ và tên"] for r in rows]
+    for m in imported:
+        [period] = Membership.objects.filter(member=m)
+        assert period.club_id == m.club_id and period.joined_on == datetime.date(2024, 3, 15)
+    later = Member.objects.create(
+        club=world.A, full_name="Lê Thị Sau", sex="F", birth_year=1950, ethnicity=world.kinh
+    )
+    assert later.pk > imported[-1].pk

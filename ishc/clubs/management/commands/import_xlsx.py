@@ -1,6 +1,7 @@
-"""Import clubs or members from an .xlsx file, with the same checks as the upload page.
+"""Import clubs, members or targets from an .xlsx file, with the same checks as the upload page.
 
     python manage.py import_xlsx members danh-sach.xlsx --dry-run
+    python manage.py import_xlsx targets chi-tieu.xlsx --user tinh_tq
 
 Every error is printed as "sheet, row, column: message"; the exit status is non-zero if there
 is any, and nothing is written. Runs with national scope (it is an administrator's tool); pass
@@ -20,10 +21,11 @@ from ishc.clubs import importer
 
 
 class Command(BaseCommand):
-    help = "Import clubs or members from an .xlsx file (validate all rows, then write all)."
+    help = "Import clubs, members or targets from .xlsx (validate all rows, then write all)."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["clubs", "members"])
+        # Every kind of the importer, the targets (registered by ishc.indicators) included.
+        parser.add_argument("kind", choices=list(importer.SHEETS))
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Validate only; write nothing.")
         parser.add_argument("--user", help="Act as this user (their area and audit name).")
