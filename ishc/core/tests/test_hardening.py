@@ -140,3 +140,23 @@ def test_a_download_whose_file_is_gone_says_so_instead_of_500(client, world, set
     response = client.get(reverse("board:download", args=[version.pk]))
     assert response.status_code == 404
     assert "core/file_missing.html" in [t.name for t in response.templates]
+
+
+def test_it_gives_the_query_planner_statistics(world):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from ishc.activities.tests.factories import member
+
+    for i in range(3):
+        member(world.A, f"Thành viên {i}")
+    call_command("analyze_db")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'clubs_member'")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_user_tables "
+                "WHERE relname = 'clubs_member' AND last_analyze IS NOT NULL"
+            )
+        assert cursor.fetchone()[0] > 0
