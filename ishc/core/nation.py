@@ -92,6 +92,7 @@ from ishc.finance.models import (
     WriteOffStatus,
 )
 from ishc.finance.schedule import build_schedule
+from ishc.finance.services import instalment_lines
 from ishc.geo.models import EthnicGroup, Succession, Unit
 from ishc.indicators.models import Comparison, Programme, Target
 from ishc.reports.derived import derive
@@ -638,7 +639,7 @@ class Nation:
         rows = build_schedule(
             loan.amount, loan.annual_rate, loan.months, loan.method, loan.disbursed_on
         )
-        lines = self._lines(loan, 1, rows)
+        lines = instalment_lines(loan, 1, rows, None, None)
         igf = fund[(loan.club_id, FundKind.IGF)]
         interest_fund = fund[(loan.club_id, settings.ISHC["LOAN_INTEREST_FUND"])]
         common = {"club_id": loan.club_id, "loan": loan, "member_id": loan.member_id}
@@ -750,44 +751,6 @@ class Nation:
                 loan.status, loan.closed_on = LoanStatus.WRITTEN_OFF, on
         return lines
 
-    def _lines(self, loan, version, rows, carried=None, on=None) -> list[Instalment]:
-        """Stored lines of one schedule version with their running totals, as the service's
-        _write_schedule stores them: a rescheduled version starts with line 0, the settled past
-        (principal repaid, interest due) carried on the day of the reschedule."""
-        cum_p, cum_i = carried or (0, 0)
-        lines = []
-        if carried is not None:
-            lines.append(
-                Instalment(
-                    loan=loan,
-                    version=version,
-                    no=0,
-                    due_date=on,
-                    principal=cum_p,
-                    interest=cum_i,
-                    cum_principal=cum_p,
-                    cum_interest=cum_i,
-                    cum_total=cum_p + cum_i,
-                )
-            )
-        for r in rows:
-            cum_p += r.principal
-            cum_i += r.interest
-            lines.append(
-                Instalment(
-                    loan=loan,
-                    version=version,
-                    no=r.no,
-                    due_date=r.due_date,
-                    principal=r.principal,
-                    interest=r.interest,
-                    cum_principal=cum_p,
-                    cum_interest=cum_i,
-                    cum_total=cum_p + cum_i,
-                )
-            )
-        return lines
-
     def _reschedule(self, loan, rows, paid, outstanding, paid_on, reschedules):
         """Spread the outstanding principal over a new term a few days after the last payment:
         the new schedule's rows and its stored lines, or None when that day is not past yet."""
@@ -809,7 +772,7 @@ class Nation:
                 recorded_by_id=self._user_id(),
             )
         )
-        lines = self._lines(loan, 2, new_rows, (loan.amount - outstanding, interest_due), on)
+        lines = instalment_lines(loan, 2, new_rows, (loan.amount - outstanding, interest_due), on)
         return new_rows, lines
 
     def _spending(self, clubs, fund, entries) -> list[Entry]:

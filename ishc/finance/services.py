@@ -643,14 +643,16 @@ def reject_loan(user, loan: Loan, *, reason: str) -> Loan:
         return loan
 
 
-def _write_schedule(loan: Loan, rows, carried: tuple[int, int] | None, on: datetime.date) -> None:
-    """Store a new schedule version; `carried` (principal, interest) is the settled past of a
-    rescheduled loan, kept as line 0 so that running totals stay comparable with payments."""
-    version = loan.schedule_version + 1
-    cum_p = cum_i = 0
+def instalment_lines(
+    loan: Loan, version: int, rows, carried: tuple[int, int] | None, on: datetime.date | None
+) -> list[Instalment]:
+    """The stored lines of one schedule version, with their running totals; `carried`
+    (principal, interest) is the settled past of a rescheduled loan, kept as line 0 on the day
+    of the reschedule so that running totals stay comparable with payments. The national data
+    generator lays its schedules out through this too."""
+    cum_p, cum_i = carried or (0, 0)
     lines = []
     if carried is not None:
-        cum_p, cum_i = carried
         lines.append(
             Instalment(
                 loan=loan,
@@ -680,6 +682,13 @@ def _write_schedule(loan: Loan, rows, carried: tuple[int, int] | None, on: datet
                 cum_total=cum_p + cum_i,
             )
         )
+    return lines
+
+
+def _write_schedule(loan: Loan, rows, carried: tuple[int, int] | None, on: datetime.date) -> None:
+    """Store a new schedule version (instalment_lines)."""
+    version = loan.schedule_version + 1
+    lines = instalment_lines(loan, version, rows, carried, on)
     Instalment.objects.bulk_create(lines)
     loan.schedule_version = version
 
