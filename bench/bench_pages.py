@@ -217,7 +217,7 @@ def _pages(world, runs) -> dict:
             "cold": cold,
             "warm": warm,
             "first_after_write": after_write,
-            "under_writes_p50": statistics.median(times),
+            "under_writes_p50": round(statistics.median(times), 1),
             "under_writes_max": max(times),
         }
     return out
@@ -432,9 +432,10 @@ def markdown(results) -> str:
         "",
         f"Size: {results['size']['clubs']:,} clubs over {results['size']['years']} years. "
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_mb']:,} MB, Python {m['python']}, "
-        f"load average {m['load_average_1min']} at the end (the machine is shared: other "
-        "processes were running, so absolute figures are pessimistic; ratios to the lower "
-        "bound measured in the same run are the comparable figure).",
+        f"load average {m['load_average_1min']} at the end (on these 2 cores the bench's own "
+        "server, load generator and database account for about 2; more means other work ran "
+        "and absolute figures are pessimistic; ratios to the lower bound measured in the same "
+        "run are the comparable figure).",
         "",
         "How to read: 'cold' is the first load with an empty cache, 'warm' the median of repeated "
         "loads, 'first after a write' the load right after an audited write elsewhere in the "
