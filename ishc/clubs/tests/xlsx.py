@@ -42,16 +42,27 @@ def member(club, name="Nguyễn Thị Hoa", **cells) -> dict:
 
 
 def from_template(user, kind: str, rows: list[dict], *, extra=None) -> bytes:
-    """The template the user downloads, filled in: rows keyed by header written under the
-    template's own headers (whatever their order), as a person fills it. `extra(wb)` may alter
-    the workbook before it is saved."""
-    from openpyxl import load_workbook
-
+    """The template the user downloads, filled in (fill_template)."""
     from ishc.clubs import spreadsheets
 
-    wb = load_workbook(io.BytesIO(spreadsheets.template(kind, user).content))
-    ws = wb[SHEETS[kind]]
+    content = spreadsheets.template(kind, user).content
+    return fill_template(content, SHEETS[kind], rows, extra=extra)
+
+
+def fill_template(
+    content: bytes, sheet: str, rows: list[dict], *, extra=None, example_row=False
+) -> bytes:
+    """A template as handed out, filled in: rows keyed by header written under the template's
+    own headers (whatever their order), as a person fills it; `example_row` says the template
+    has one under its headers, which the person writes over. `extra(wb)` may alter the workbook
+    before it is saved."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb[sheet]
     headers = [c.value for c in ws[1]]
+    if example_row:
+        ws.delete_rows(2)
     for number, row in enumerate(rows, start=2):
         for header, value in row.items():
             ws.cell(number, headers.index(header) + 1, value)

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from ishc.audit.models import AuditEntry
 from ishc.clubs.models import PendingImport
+from ishc.clubs.tests.xlsx import fill_template
 from ishc.indicators import imports
 from ishc.indicators.models import Target
 
@@ -24,18 +25,8 @@ def _vietnamese():
 
 def filled(rows: list[dict], *, extra=None) -> io.BytesIO:
     """The template as handed out, filled in under its own headers; `extra(wb)` may alter it."""
-    wb = load_workbook(io.BytesIO(imports.template()))
-    ws = wb[imports.SHEET]
-    headers = [c.value for c in ws[1]]
-    ws.delete_rows(2)  # the example row
-    for number, row in enumerate(rows, start=2):
-        for header, value in row.items():
-            ws.cell(number, headers.index(header) + 1, value)
-    if extra:
-        extra(wb)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    buffer.seek(0)
+    content = fill_template(imports.template(), imports.SHEET, rows, extra=extra, example_row=True)
+    buffer = io.BytesIO(content)
     buffer.name = "chi-tieu.xlsx"
     return buffer
 
