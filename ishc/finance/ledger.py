@@ -148,10 +148,11 @@ def late_loan_ids(loans: QuerySet, on: datetime.date, window: slice) -> list[int
     scope, params = loans.order_by().values("pk").query.sql_with_params()
     entry, line, loan = Entry._meta.db_table, Instalment._meta.db_table, Loan._meta.db_table
     limit = window.stop - window.start
+    kinds = ", ".join(["%s"] * len(PAID_KINDS))
     sql = f"""
         WITH paid AS (
             SELECT e.loan_id,
-                   SUM(CASE WHEN e.kind IN (%s, %s) THEN e.amount ELSE 0 END) AS paid
+                   SUM(CASE WHEN e.kind IN ({kinds}) THEN e.amount ELSE 0 END) AS paid
             FROM {entry} e
             WHERE e.loan_id IN ({scope}) AND e.date <= %s
             GROUP BY e.loan_id
