@@ -141,22 +141,39 @@ def _serve_one_request_at_a_time() -> None:
     threads that one connection, shared. Two requests at once from the browser (the meeting-day
     page and its service worker) then interleave on it and break each other's transactions, an
     error no deployment can have (each worker has its own connection). So on SQLite the live
-    server answers one request at a time; on PostgreSQL each thread keeps its own connection and
-    the threaded server stays."""
+    server runs one request's application code at a time; on PostgreSQL each thread keeps its own
+    connection and nothing is serialised.
+
+    Only the application is serialised, not the socket: a server with a single thread blocks on
+    a connection that Chromium opened ahead of time (a preconnect) and has not written to yet,
+    and every other request, from another phone too, waits behind it until Chromium gives the
+    idle socket up. Each connection keeps its own thread, reading and writing in parallel."""
+    import threading
+
     from django.conf import settings
-    from django.core.servers.basehttp import WSGIServer
     from django.test.testcases import LiveServerThread
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         return
 
-    class OneAtATime(WSGIServer):
-        # Not a ThreadingMixIn, so Django closes each connection after its response (no
-        # keep-alive that would hold the only thread).
-        def __init__(self, *args, connections_override=None, **kwargs):
-            super().__init__(*args, **kwargs)
+    one_at_a_time = threading.Lock()
+    server_class = LiveServerThread.server_class
 
-    LiveServerThread.server_class = OneAtATime
+    class OneApplicationAtATime(server_class):  # type: ignore[misc, valid-type]
+        def set_app(self, application):
+            def serialised(environ, start_response):
+                with one_at_a_time:
+                    result = application(environ, start_response)
+                    # A streamed body reads the database while it is iterated: read it here.
+                    try:
+                        return [b"".join(result)]
+                    finally:
+                        if hasattr(result, "close"):
+                            result.close()
+
+            super().set_app(serialised)
+
+    LiveServerThread.server_class = OneApplicationAtATime
 
 
 def pytest_configure(config):
