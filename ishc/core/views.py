@@ -8,7 +8,6 @@ from ishc.accounts.navigation import menu_for
 from ishc.accounts.scope import scope_of, visible
 from ishc.clubs.models import Club, ClubStatus
 from ishc.indicators.cache import Results
-from ishc.indicators.figures import headcount
 from ishc.reports.inbox import counts as inbox_counts
 
 
@@ -18,11 +17,8 @@ def home(request):
     # Counting a whole country's members is a scan of every membership period: the counts come
     # from the shared cache, current while the user's area is unchanged (ishc.indicators.cache).
     today = timezone.localdate()
-    counts = Results(today).get(
-        "headcount",
-        scope_of(request.user),
-        (),
-        lambda: headcount(visible(request.user, Club.objects.all()), today),
+    counts = Results(today).headcount(
+        scope_of(request.user), visible(request.user, Club.objects.all())
     )
     return render(
         request,

@@ -886,6 +886,28 @@ GROUPINGS = {
 }
 
 
+def _arrears_buckets(clubs, on) -> dict[int, dict]:
+    """Loans with money outstanding among `clubs`, per arrears bucket: number and principal."""
+    loans = ledger.with_arrears(Loan.objects.filter(club__in=clubs.values("pk")), on)
+    return {
+        row["bucket"]: row
+        for row in loans.filter(outstanding__gt=0)
+        .values("bucket")
+        .annotate(n=Count("pk"), principal=Sum("outstanding"))
+        .order_by()
+    }
+
+
+def _add_buckets(parts: list[dict[int, dict]]) -> dict[int, dict]:
+    total: dict[int, dict] = {}
+    for part in parts:
+        for bucket, row in part.items():
+            mine = total.setdefault(bucket, {"bucket": bucket, "n": 0, "principal": 0})
+            mine["n"] += row["n"]
+            mine["principal"] += row["principal"]
+    return total
+
+
 @scoped
 def arrears(request, pk=None):
     """Late loans and PAR30 for one club, or for every club in the user's area grouped by club,
@@ -898,18 +920,21 @@ def arrears(request, pk=None):
     # in the area commits (ishc.indicators.cache), like the dashboards.
     results = Results()
     area = club if club else scope_of(request.user)
-    buckets = results.get(
-        "finance.arrears.buckets",
-        area,
-        (on,),
-        lambda: {
-            row["bucket"]: row
-            for row in loans.filter(outstanding__gt=0)
-            .values("bucket")
-            .annotate(n=Count("pk"), principal=Sum("outstanding"))
-            .order_by()
-        },
-    )
+    if club is None and area.national:
+        # The country's buckets are its provinces' added up, each cached on its own: after a
+        # repayment only that province's loans are looked at again.
+        buckets = results.national(
+            "finance.arrears.buckets",
+            area,
+            (on,),
+            lambda p: _arrears_buckets(Club.objects.filter(province=p), on),
+            _add_buckets,
+            lambda: _arrears_buckets(clubs, on),
+        )
+    else:
+        buckets = results.get(
+            "finance.arrears.buckets", area, (on,), lambda: _arrears_buckets(clubs, on)
+        )
     labels = ledger.bucket_labels()
     bucket_rows = [
         {"label": label, **buckets.get(i, {"n": 0, "principal": 0})}

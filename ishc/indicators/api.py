@@ -23,7 +23,7 @@ from ishc.api.lists import PageQuery, QueryId, etag, page, page_schema
 
 from . import catalogue
 from .cache import Results
-from .figures import Period, compute
+from .figures import Period
 from .models import Target
 from .views import _where
 
@@ -120,12 +120,7 @@ def indicator_values(request, q: Query[ValuesQuery]):
     today = timezone.localdate()
     codes = tuple(q.codes) if q.codes else None
     unit = where.unit
-    result = Results(today).get(
-        "compute",
-        unit,
-        (period.start, period.end, "nation", codes),
-        lambda: compute(period, unit=unit, by="nation", today=today, codes=codes),
-    )
+    result = Results(today).compute(period, unit, "nation", codes)
     wanted = q.codes or [i.code for i in catalogue.INDICATORS]
     values = []
     for code in wanted:

@@ -38,6 +38,9 @@ from ishc.core import versions
 # worker killed mid-computation must not leave a result stale for ever).
 LOCK_SECONDS = 120
 
+# get() without a value already read from the cache (None there means "not in the cache").
+_UNREAD = object()
+
 
 def _unit_key(unit) -> str:
     """What a result covers: None (the nation), a Unit, a Club, or a user's Scope (the home
@@ -72,13 +75,17 @@ class Results:
             self._versions[key] = versions.read(_version_keys(unit))
         return self._versions[key]
 
-    def get(self, what: str, unit, parts: tuple, compute):
+    def _key(self, what: str, unit, parts: tuple) -> str:
+        raw = repr((what, _unit_key(unit), parts, self.today.isoformat()))
+        return "ishc.indicators:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    def get(self, what: str, unit, parts: tuple, compute, stored=_UNREAD):
         if not self.seconds:
             return compute()
         current = self.versions(unit)
-        raw = repr((what, _unit_key(unit), parts, self.today.isoformat()))
-        key = "ishc.indicators:" + hashlib.sha256(raw.encode()).hexdigest()
-        stored = cache.get(key)
+        key = self._key(what, unit, parts)
+        if stored is _UNREAD:
+            stored = cache.get(key)
         if stored is not None and stored["versions"] == current:
             return stored["value"]
         if stored is not None and not cache.add(key + ":lock", 1, LOCK_SECONDS):
@@ -94,3 +101,118 @@ class Results:
             if stored is not None:
                 cache.delete(key + ":lock")
         return value
+
+    def national(self, what: str, whole, parts: tuple, part, combine, direct):
+        """A national value (`whole`: None or a national user's Scope) kept as the combination
+        of its 34 provinces' values, each cached under its own province's versions.
+
+        Why: every write anywhere moves the nation's version. Recomputed whole, the national
+        dashboard after one repayment is a scan of the whole country (seconds at 10,000 clubs,
+        docs/benchmarks.md); combined, it recomputes the one province that changed (a few
+        hundred clubs) and reads the other 33 from the cache. `part(province)` computes one
+        province, `combine(values)` adds them up, and `direct()` computes the whole at once,
+        for when the cache is off (34 computations would then be slower than one)."""
+        if not self.seconds:
+            return direct()
+
+        def combined():
+            from ishc.geo.models import Unit
+
+            provinces = list(Unit.objects.provinces().order_by("pk"))
+            self._read_versions(provinces)
+            keys = [self._key(what, p, parts) for p in provinces]
+            stored = cache.get_many(keys)
+            return combine(
+                [
+                    self.get(what, p, parts, lambda p=p: part(p), stored.get(key))
+                    for p, key in zip(provinces, keys, strict=True)
+                ]
+            )
+
+        return self.get(what, whole, parts, combined)
+
+    def _read_versions(self, units) -> None:
+        """The versions of many units in one query (the 34 provinces of a national value)."""
+        wanted = {_unit_key(u): _version_keys(u) for u in units}
+        wanted = {k: v for k, v in wanted.items() if k not in self._versions}
+        flat = sorted({k for keys in wanted.values() for k in keys})
+        found = dict(zip(flat, versions.read(flat), strict=True))
+        for key, keys in wanted.items():
+            self._versions[key] = tuple(found[k] for k in keys)
+
+    def compute(self, period, unit, by: str, codes):
+        """figures.compute() through the cache; the nation combined from its provinces."""
+        from . import figures
+
+        parts = (period.start, period.end, by, codes)
+        if unit is not None:
+            return self.get(
+                "compute",
+                unit,
+                parts,
+                lambda: figures.compute(period, unit=unit, by=by, today=self.today, codes=codes),
+            )
+
+        def combine(results):
+            result = figures.combine(period, period.last_day(self.today), by, results)
+            figures.national_rest(result, codes)
+            return result
+
+        return self.national(
+            "compute",
+            None,
+            parts,
+            lambda p: figures.compute(period, unit=p, by=by, today=self.today, codes=codes),
+            combine,
+            lambda: figures.compute(period, unit=None, by=by, today=self.today, codes=codes),
+        )
+
+    def trend(self, code: str, days: list, unit, since):
+        """figures.trend() through the cache; the nation combined from its provinces."""
+        from . import figures
+
+        parts = (code, tuple(days), since)
+        if unit is not None:
+            values = self.get(
+                "trend",
+                unit,
+                parts,
+                lambda: figures.trend_counters(code, days, unit=unit, since=since),
+            )
+        else:
+
+            def combine(parts_values):
+                total: dict[str, list[int]] = {}
+                for values in parts_values:
+                    for name, vals in values.items():
+                        mine = total.setdefault(name, [0] * len(vals))
+                        total[name] = [a + (b or 0) for a, b in zip(mine, vals, strict=True)]
+                return total
+
+            values = self.national(
+                "trend",
+                None,
+                parts,
+                lambda p: figures.trend_counters(code, days, unit=p, since=since),
+                combine,
+                lambda: figures.trend_counters(code, days, unit=None, since=since),
+            )
+        return figures.trend_figures(code, values, len(days))
+
+    def headcount(self, scope, clubs):
+        """figures.headcount() of a user's area (`clubs`, scope's clubs) through the cache; a
+        national user's combined from the provinces."""
+        from ishc.clubs.models import Club
+
+        from .figures import headcount
+
+        if not scope.national:
+            return self.get("headcount", scope, (), lambda: headcount(clubs, self.today))
+        return self.national(
+            "headcount",
+            scope,
+            (),
+            lambda p: headcount(Club.objects.filter(province=p), self.today),
+            lambda values: {k: sum(v[k] for v in values) for k in ("clubs", "members")},
+            lambda: headcount(clubs, self.today),
+        )

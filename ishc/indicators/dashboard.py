@@ -18,7 +18,7 @@ from ishc.geo.models import Level, Unit
 
 from . import catalogue, geomap
 from .cache import Results
-from .figures import Period, compute, figure, month_ends, trend, year_ends
+from .figures import Period, figure, month_ends, year_ends
 from .models import Programme
 from .targets import assess, period_of, target_text, targets_for
 from .templatetags.indicators import figval
@@ -139,12 +139,7 @@ def build(
         if deferred
         else None
     )
-    result = results.get(
-        "compute",
-        unit,
-        (period.start, period.end, by, main_codes),
-        lambda: compute(period, unit=unit, by=by, today=today, codes=main_codes),
-    )
+    result = results.compute(period, unit, by, main_codes)
 
     # Target cards: each target on its own period (a phase, a year or the whole programme);
     # targets sharing a period share one computation.
@@ -156,15 +151,8 @@ def build(
         tp = period_of(target)
         key = (tp.start, tp.last_day(today))
         if key not in by_period and tp.start <= today:
-            codes = [t.indicator for t in targets if catalogue.get(t.indicator)]
-            by_period[key] = results.get(
-                "compute",
-                unit,
-                (tp.start, tp.end, "nation", tuple(codes)),
-                lambda tp=tp, codes=codes: compute(
-                    tp, unit=unit, by="nation", today=today, codes=codes
-                ),
-            )
+            codes = tuple(t.indicator for t in targets if catalogue.get(t.indicator))
+            by_period[key] = results.compute(tp, unit, "nation", codes)
         fig = (
             by_period[key].get(target.indicator, total=True)
             if catalogue.get(target.indicator) and key in by_period
@@ -219,12 +207,7 @@ def build(
     months = month_ends(trend_year, today)
     years = year_ends(period.start, period.end, today)
     days = months + years
-    points = results.get(
-        "trend",
-        unit,
-        (trend_code, tuple(days), period.start),
-        lambda: trend(trend_code, days, unit=unit, since=period.start),
-    )
+    points = results.trend(trend_code, days, unit, period.start)
     target_line = next(
         (
             c["a"].target
@@ -347,12 +330,7 @@ def loans_section(where: Where, params, today: datetime.date | None = None) -> d
     _programmes, _programme, _phase, period = programme_and_period(params, today, province)
     title, sheet, section_codes = next(s for s in SECTIONS if s[1] == LOAN_SECTION)
     codes = tuple(section_codes)
-    result = Results(today).get(
-        "compute",
-        unit,
-        (period.start, period.end, "nation", codes),
-        lambda: compute(period, unit=unit, by="nation", today=today, codes=codes),
-    )
+    result = Results(today).compute(period, unit, "nation", codes)
     items = [{"ind": catalogue.BY_CODE[c], **_fmt(result.get(c, total=True))} for c in codes]
     args = [where.obj.pk] if where.obj is not None else []
     return {

@@ -461,6 +461,40 @@ def compute(period: Period, *, unit=None, by: str = "nation", today=None, codes=
     return result
 
 
+def combine(period: Period, day: datetime.date, by: str, parts: list[Result]) -> Result:
+    """One Result that is the sum of results for disjoint parts of the country (the nation from
+    its provinces, each computed with `by`). Every counter is a count or a sum over clubs or
+    members, and coverage is counted per province, so the sum is what compute() would give for
+    the whole, except what belongs to no province (national_rest)."""
+    result = Result(period=period, day=day, by=by)
+    for part in parts:
+        result.total.update(part.total)
+        for key, counters in part.groups.items():
+            result.groups.setdefault(key, Counter()).update(counters)
+        for mine, theirs in ((result.cohorts, part.cohorts), (result.flags, part.flags)):
+            for key, counters in theirs.items():
+                mine.setdefault(key, Counter()).update(counters)
+    return result
+
+
+def national_rest(result: Result, codes) -> None:
+    """Add to a nation combined from its provinces what belongs to no province: contributions
+    to the programme nationally (in the total and, by province, under the key None as in
+    compute())."""
+    from .sources import SOURCES, national_resources
+
+    wanted = catalogue.INDICATORS if codes is None else [catalogue.BY_CODE[c] for c in codes]
+    needed = {i.num for i in wanted} | {i.den for i in wanted if i.den}
+    if not SOURCES["resources"][1] & needed:
+        return
+    amount = national_resources(result.period, result.day)
+    if amount is None:
+        return
+    result.total.update({"resources": amount})
+    if result.by != "nation":
+        result.groups.setdefault(None, Counter()).update({"resources": amount})
+
+
 CUBE_COUNTERS = ["clubs_total", "clubs_active", "clubs_new", "clubs_new_active", *MEMBER_COUNTERS]
 
 
@@ -542,11 +576,27 @@ TREND_MEMBER_Q = {
 def trend(code: str, days: list[datetime.date], *, unit=None, since: datetime.date) -> list[Figure]:
     """The indicator on each of `days` (new clubs and members of new clubs counted from `since`),
     in at most two queries whatever the number of days: one conditional count per day."""
+    return trend_figures(code, trend_counters(code, days, unit=unit, since=since), len(days))
+
+
+def trend_figures(code: str, values: dict[str, list[int]], n: int) -> list[Figure]:
+    """The figures of a trend from its counters, one list of values per counter."""
+    ind = catalogue.BY_CODE[code]
+    if not ind.trend or not n:
+        return []
+    return [figure(ind, {name: vals[i] for name, vals in values.items()}) for i in range(n)]
+
+
+def trend_counters(
+    code: str, days: list[datetime.date], *, unit=None, since: datetime.date
+) -> dict[str, list[int]]:
+    """The counters behind trend(), per day. They add up across provinces (provinces with an
+    active club count 0 or 1 in each), so the nation's are the sum of its provinces'."""
     ind = catalogue.BY_CODE[code]
     if not ind.trend or not days:
-        return []
+        return {}
     needed = {ind.num} | ({ind.den} if ind.den else set())
-    values: dict[str, list[int | None]] = {}
+    values: dict[str, list[int]] = {}
     club_counters = needed & {
         "clubs_total",
         "clubs_active",
@@ -600,8 +650,4 @@ def trend(code: str, days: list[datetime.date], *, unit=None, since: datetime.da
         cov = _coverage(days[-1], unit)
         for name in ("provinces_all", "communes_all"):
             values[name] = [sum(c[name] for c in cov.values())] * len(days)
-    out = []
-    for i in range(len(days)):
-        counters = {name: vals[i] for name, vals in values.items()}
-        out.append(figure(ind, counters))
-    return out
+    return values

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 
 from ishc.clubs.models import Club
 
@@ -140,6 +140,21 @@ def resources(period, day, unit, by) -> dict | None:
     else:
         total = sum(resources_by_source(qs.filter(Q(club__commune=unit) | Q(unit=unit))).values())
     return {None if by == "nation" else unit.pk: {"resources": total}}
+
+
+def national_resources(period, day) -> int | None:
+    """VND contributed to the programme nationally (to no province) in the period; None when
+    there is no such contribution, as compute() then has no row for it."""
+    from ishc.board.figures import contribution_province
+    from ishc.board.models import Contribution
+
+    national = (
+        Contribution.objects.filter(received_on__gte=period.start, received_on__lte=day)
+        .annotate(p=contribution_province())
+        .filter(p__isnull=True)
+        .aggregate(n=Count("pk"), total=Sum("amount"))
+    )
+    return int(national["total"]) if national["n"] else None
 
 
 def resources_by_source_for(period, day, unit) -> dict[str, int]:

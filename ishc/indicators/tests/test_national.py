@@ -1,0 +1,165 @@
+"""National figures kept as the sum of their provinces' (ishc.indicators.cache.Results.national):
+the sum is exactly what one computation over the whole country gives, and after a write in one
+province only that province is computed again."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from ishc.accounts.scope import scope_of
+from ishc.board.models import Contribution
+from ishc.clubs.models import Club
+from ishc.finance.tests.conftest import active_loan, capital
+from ishc.finance.views import _add_buckets, _arrears_buckets
+from ishc.indicators import catalogue, figures
+from ishc.indicators.cache import Results
+from ishc.indicators.figures import Period
+
+from .test_cache import _join
+
+D = datetime.date
+PERIODS = [
+    Period.year(2024),
+    Period.month(2024, 12),
+    Period.span(D(2021, 1, 1), D(2030, 12, 31), "2021–2030"),
+]
+
+
+@pytest.fixture
+def cached(settings):
+    cache.clear()
+    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 600}
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def country(ledger):
+    """The indicators' ledger with money in two provinces and resources given to a club, to a
+    province and to the programme nationally (which is in no province)."""
+    w = ledger
+    a_member, c_member = w.A.members.first(), w.C.members.first()
+    capital(w.central, w.A, 20_000_000, on=D(2024, 1, 10))
+    capital(w.central, w.C, 5_000_000, on=D(2024, 2, 10))
+    active_loan(w.central, w.A, a_member, 3_000_000, D(2024, 2, 1))
+    active_loan(w.central, w.C, c_member, 2_000_000, D(2024, 3, 1))
+    for amount, where in [
+        (4_000_000, {"club": w.A}),
+        (7_000_000, {"unit": w.Q}),
+        (9_000_000, {}),  # to the programme nationally
+    ]:
+        Contribution.objects.create(
+            received_on=D(2024, 6, 1),
+            source_type="enterprise",
+            source_name="Công ty",
+            kind="cash",
+            amount=amount,
+            purpose="loan_capital",
+            **where,
+        )
+    return w
+
+
+def _figures(result, keys):
+    out = {}
+    for ind in catalogue.INDICATORS:
+        fig = result.get(ind.code, total=True)
+        out[(ind.code, "total")] = (fig.num, fig.den)
+        for key in keys:
+            fig = result.get(ind.code, key)
+            out[(ind.code, key)] = (fig.num, fig.den)
+        for name, table in (("cohort", result.by_cohort()), ("flag", result.by_flag())):
+            for key, counters in table.items():
+                fig = figures.figure(ind, counters)
+                out[(ind.code, name, key)] = (fig.num, fig.den)
+    return out
+
+
+@pytest.mark.parametrize("by", ["province", "nation"])
+def test_it_adds_up_the_provinces_to_what_the_whole_country_computes(country, cached, by):
+    w = country
+    keys = [w.P.pk, w.Q.pk, None]
+    for period in PERIODS:
+        whole = figures.compute(period, unit=None, by=by)
+        combined = Results().compute(period, None, by, None)
+        assert _figures(combined, keys) == _figures(whole, keys), period
+        assert combined.total["resources"] == whole.total["resources"]
+    assert whole.total["resources"] == 20_000_000  # the national 9,000,000 ₫ included
+    assert whole.total["outstanding_principal"] > 0
+
+
+def test_it_adds_up_the_trends_and_the_home_counts_and_the_arrears(country, cached):
+    w = country
+    days = figures.month_ends(2024) + [D(2025, 6, 30)]
+    for ind in catalogue.INDICATORS:
+        if not ind.trend:
+            continue
+        whole = figures.trend(ind.code, days, since=D(2024, 1, 1))
+        combined = Results().trend(ind.code, days, None, D(2024, 1, 1))
+        assert [(f.num, f.den) for f in combined] == [(f.num, f.den) for f in whole], ind.code
+
+    every_club = Club.objects.all()
+    headcount = Results().headcount(scope_of(w.central), every_club)
+    assert (
+        headcount
+        == figures.headcount(every_club, timezone.localdate())
+        == {"clubs": 4, "members": 86}
+    )
+
+    on = D(2025, 6, 30)
+    buckets = Results().national(
+        "arrears",
+        scope_of(w.central),
+        (on,),
+        lambda p: _arrears_buckets(Club.objects.filter(province=p), on),
+        _add_buckets,
+        lambda: pytest.fail("the cache is on: the provinces are combined"),
+    )
+    direct = _arrears_buckets(every_club, on)
+    assert {b: (r["n"], r["principal"]) for b, r in buckets.items()} == {
+        b: (r["n"], r["principal"]) for b, r in direct.items()
+    }
+    assert sum(r["n"] for r in direct.values()) == 2
+
+
+def test_it_computes_again_only_the_province_that_changed(
+    country, cached, monkeypatch, django_capture_on_commit_callbacks
+):
+    w = country
+    period = Period.year(2025)
+    computed = []
+    compute = figures.compute
+
+    def counting(period, *, unit=None, **kwargs):
+        computed.append(unit)
+        return compute(period, unit=unit, **kwargs)
+
+    monkeypatch.setattr(figures, "compute", counting)
+    before = Results().compute(period, None, "province", None)
+    assert set(computed) == {w.P, w.Q}  # the two provinces, then summed
+    computed.clear()
+    assert Results().compute(period, None, "province", None).total == before.total
+    assert computed == []  # the nation itself is cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _join(w.central, w.C)  # Hà Nội
+    after = Results().compute(period, None, "province", None)
+    assert computed == [w.Q]  # Tuyên Quang came from the cache
+    assert after.total["members"] == before.total["members"] + 1
+    assert after.get("members", w.Q.pk).num == before.get("members", w.Q.pk).num + 1
+    assert after.get("members", w.P.pk).num == before.get("members", w.P.pk).num
+
+
+def test_it_computes_the_whole_country_at_once_with_the_cache_off(country, monkeypatch):
+    computed = []
+    compute = figures.compute
+
+    def counting(period, *, unit=None, **kwargs):
+        computed.append(unit)
+        return compute(period, unit=unit, **kwargs)
+
+    monkeypatch.setattr(figures, "compute", counting)
+    Results().compute(Period.year(2025), None, "province", None)
+    assert computed == [None]
