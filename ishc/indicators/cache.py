@@ -12,6 +12,9 @@ Steering Board member should wait on every click. Nothing is rebuilt at night ei
   result is never stored as current while missing a change (commit order on PostgreSQL).
 - **Shared.** The cache is Django's configured cache: Redis when REDIS_URL is set, else the
   database cache table (settings.CACHES); each worker and server sees the others' results.
+- **The nation is the sum of its provinces** (Results.national): every write anywhere moves
+  the nation's version, so a national result is kept as the 34 provinces' results added up,
+  each cached under its own province's versions; after a write, one province is computed again.
 - **One request recomputes.** When a stored result is out of date, the first request takes a
   short lock and recomputes; the others meanwhile get the previous result, and the page says
   from what time its figures are (Results.stale_since). With no previous result at all, the
