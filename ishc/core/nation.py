@@ -214,6 +214,9 @@ class Nation:
         self.n_clubs, self.years, self.seed = clubs, years, seed
         self.today = today or timezone.localdate()
         self.meeting_months = meeting_months
+        # Club id → the day it was dissolved: it collects no fee, spends nothing, lends nothing
+        # and meets no more from that day (the books of a club that stopped working stop too).
+        self.dissolved: dict[int, datetime.date] = {}
         self.rng = random.Random(seed)
         self.progress = progress or (lambda text: None)
         self.counts: dict[str, int] = defaultdict(int)
@@ -342,6 +345,7 @@ class Nation:
                     )
                     c.status = ClubStatus.DISSOLVED
                     dissolved.append(c.pk)
+                    self.dissolved[c.pk] = when
         ClubStatusChange.objects.bulk_create(history)
         Club.objects.filter(pk__in=dissolved).update(status=ClubStatus.DISSOLVED)
 
@@ -533,13 +537,15 @@ class Nation:
                     contribution=contribution,
                 )
             )
+            until = self.dissolved.get(club.pk, today)
             for month in _months_back(today, min(12, self.years * 12)):
-                if month >= club.founded_on:
+                collected = month.replace(day=min(club.meeting_day or 10, 28))
+                if month >= club.founded_on and collected < until:
                     entries.append(
                         Entry(
                             fund=fund[(club.pk, FundKind.ACTIVITY)],
                             club=club,
-                            date=month.replace(day=min(club.meeting_day or 10, 28)),
+                            date=collected,
                             kind=EntryKind.INCOME,
                             category=Category.MEMBER_FEES,
                             amount=10_000 * len(current[club.pk]),
@@ -553,7 +559,7 @@ class Nation:
                 if amount > budget:
                     break
                 latest = max(period.joined_on, capital_on) + datetime.timedelta(days=1)
-                span = (today - latest).days
+                span = (until - latest).days
                 if span < 40:
                     continue
                 on = latest + datetime.timedelta(days=rng.randint(0, min(span - 1, 900)))
@@ -573,7 +579,7 @@ class Nation:
                     schedule_version=1,
                 )
                 waiting = rng.random()
-                if waiting < 0.06:
+                if waiting < 0.06 and club.pk not in self.dissolved:
                     # An application still open, approved but not paid out, or refused: no
                     # money moves and no schedule exists yet.
                     loan.status = [LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.REJECTED][
@@ -789,10 +795,11 @@ class Nation:
             act, igf = fund[(club.pk, FundKind.ACTIVITY)], fund[(club.pk, FundKind.IGF)]
             flows = sorted(inflows[club.pk])
             i = balance = 0
+            until = self.dissolved.get(club.pk, today)
             for month in _months_back(today, min(12, self.years * 12)):
-                if month < club.founded_on:
-                    continue
                 day = month.replace(day=rng.randint(20, 28))
+                if month < club.founded_on or day >= until:
+                    continue
                 while i < len(flows) and flows[i][0] <= day:
                     balance += flows[i][1]
                     i += 1
@@ -846,15 +853,15 @@ class Nation:
         rng = self.rng
         meetings = []
         for club in clubs:
-            if club.status != ClubStatus.ACTIVE:
-                continue
+            until = self.dissolved.get(club.pk, self.today)
             for month in _months_back(self.today, self.meeting_months):
-                if month < club.founded_on or rng.random() < 0.05:
+                held_on = month.replace(day=min(club.meeting_day or 10, 28))
+                if month < club.founded_on or held_on >= until or rng.random() < 0.05:
                     continue
                 meetings.append(
                     Meeting(
                         club=club,
-                        held_on=month.replace(day=min(club.meeting_day or 10, 28)),
+                        held_on=held_on,
                         topic=rng.choice(["Phòng chống tăng huyết áp", "Chăm sóc người cao tuổi"]),
                         culture_item=rng.random() < 0.6,
                     )

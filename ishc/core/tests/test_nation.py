@@ -22,6 +22,7 @@ from ishc.board import models as board
 from ishc.clubs.models import (
     BoardPosition,
     Club,
+    ClubStatusChange,
     Group,
     Member,
     Membership,
@@ -181,6 +182,21 @@ def test_it_builds_a_tiny_nation_that_keeps_the_apps_rules(world):
     assert BoardPosition.objects.on(TODAY).filter(position="chair").count() == active.count() + (
         Club.objects.exclude(status="active").count()
     )
+
+    # A dissolved club collects, spends, lends and meets nothing from the day it was dissolved.
+    def dissolved_by(club, day):
+        return Exists(
+            ClubStatusChange.objects.filter(
+                club=OuterRef(club), status="dissolved", since__lte=OuterRef(day)
+            )
+        )
+
+    assert ClubStatusChange.objects.filter(status="dissolved").exists()
+    assert not Entry.objects.filter(
+        dissolved_by("club", "date"), kind__in=[EntryKind.INCOME, EntryKind.EXPENSE]
+    ).exists()
+    assert not Loan.objects.filter(dissolved_by("club", "applied_on")).exists()
+    assert not Meeting.objects.filter(dissolved_by("club", "held_on")).exists()
 
     # Money: each club's balances are the sums of its entries, no fund ever ran below zero on
     # any day, a loan's outstanding principal matches its status.
