@@ -307,8 +307,10 @@ class Member(models.Model):
 
     # The member's identity through every export and import: names are corrected and birth
     # dates found later, the code stays. Shown on the member's page and in every export.
+    # Unique by a constraint (Meta) rather than unique=True, which on PostgreSQL adds a second
+    # index for LIKE 'x%' that nothing asks: codes are looked up whole.
     code = models.CharField(
-        _("member code"), max_length=12, unique=True, default=new_member_code, editable=False
+        _("member code"), max_length=12, default=new_member_code, editable=False
     )
 
     # The club the member belongs to now (or last belonged to); the periods say since when.
@@ -318,7 +320,9 @@ class Member(models.Model):
         Club, models.PROTECT, related_name="members", verbose_name=_("club"), db_index=False
     )
     full_name = models.CharField(_("full name"), max_length=120)
-    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    # Indexed in Meta (member_search_name) for the same reason: searches are "contains", which
+    # no index serves, and duplicates are looked up by the whole folded name.
+    search_name = models.CharField(max_length=120, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"), validators=[MinValueValidator(FIRST_BIRTH_YEAR)]
@@ -350,8 +354,13 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["full_name"]
-        indexes = [models.Index(fields=["club", "search_name"], name="member_club_name")]
+        # Each index is paid on every imported member: these are the ones a page uses.
+        indexes = [
+            models.Index(fields=["club", "search_name"], name="member_club_name"),
+            models.Index(fields=["search_name"], name="member_search_name"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="member_code_unique"),
             # "Not in the future" moves with the calendar: forms, the importer and the services
             # check it; the database keeps what cannot be a living member's birth out.
             models.CheckConstraint(
