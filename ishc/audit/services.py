@@ -103,11 +103,17 @@ def _moves_versions(entries: list[AuditEntry]) -> None:
     clubs = {e.club_id for e in entries if e.club_id}
     # A member who moves changes the club left as well as the club joined.
     clubs |= {e.data["from"] for e in entries if isinstance(e.data.get("from"), int)}
-    versions.bump_after_commit(
-        clubs,
-        {e.unit_id for e in entries if e.unit_id},
-        club_itself=any(e.content_type_id == club_type.pk for e in entries),
-    )
+    units = {e.unit_id for e in entries if e.unit_id}
+    # A club moved to another commune (or out of "to confirm") changes the figures of the units
+    # it left as well as those it joined. Nothing else about a club concerns other units, so a
+    # club's edit leaves the rest of the country's cached figures alone.
+    for e in entries:
+        if e.content_type_id == club_type.pk:
+            for field in ("commune_id", "province_id"):
+                old = e.data.get("changes", {}).get(field, [None])[0]
+                if isinstance(old, int):
+                    units.add(old)
+    versions.bump_after_commit(clubs, units)
 
 
 def _jsonable_dict(payload: dict) -> dict:

@@ -7,9 +7,9 @@ the country it covers and is current while they have not moved. The parts:
 - ``unit:<id>``: a 2025 commune or province: any change for one of its clubs, or for the unit
   itself (a target, a commune setting);
 - ``nation``: any change anywhere;
-- ``all``: a change that belongs to no club or unit (a national target, the programmes), and a
-  change to a club itself (its commune, status or merger can move it between units): every
-  cached figure depends on it.
+- ``all``: a change that belongs to no club or unit (a national target, the programmes): every
+  cached figure depends on it. A club that moves to another commune moves the versions of the
+  units it left as well as of those it joined (ishc.audit.services), not ``all``.
 
 So a repayment in Cà Mau moves club, commune and province of Cà Mau and the nation; Hà Nội's
 pages stay cached. The national figures do change with every write; the cache then serves the
@@ -91,14 +91,14 @@ def bump(keys: Iterable[str]) -> None:
             )
 
 
-def changed_keys(club_ids: Iterable[int], unit_ids: Iterable[int], club_itself: bool) -> set:
+def changed_keys(club_ids: Iterable[int], unit_ids: Iterable[int]) -> set:
     """The versions moved by changes recorded for these clubs and units."""
     from ishc.clubs.models import Club
     from ishc.geo.models import Unit
 
     club_ids, unit_ids = set(club_ids), set(unit_ids)
     keys = set()
-    if club_itself or not (club_ids or unit_ids):
+    if not (club_ids or unit_ids):
         keys.add(ALL)
     if club_ids or unit_ids:
         keys.add(NATION)
@@ -112,12 +112,12 @@ def changed_keys(club_ids: Iterable[int], unit_ids: Iterable[int], club_itself: 
     return keys
 
 
-def bump_after_commit(club_ids, unit_ids, club_itself: bool = False) -> None:
+def bump_after_commit(club_ids, unit_ids) -> None:
     """Called by the audit service inside the change's transaction: the versions move once the
     transaction has committed (at once when there is none), never for a rolled-back change."""
     club_ids, unit_ids = list(club_ids), list(unit_ids)
 
     def run():
-        bump(changed_keys(club_ids, unit_ids, club_itself))
+        bump(changed_keys(club_ids, unit_ids))
 
     transaction.on_commit(run)

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from ishc.clubs.services import add_member
+from ishc.clubs.services import add_member, update_club
 from ishc.core import versions
 from ishc.indicators.cache import Results
 from ishc.settings import caches_for
@@ -187,3 +187,37 @@ def test_it_moves_every_version_of_a_change_in_one_statement(db, django_assert_n
     with django_assert_num_queries(1):
         versions.bump(keys + ["club:1"])  # a key named twice moves once
     assert versions.read(keys) == (2, 1, 2, 1)
+
+
+def test_it_keeps_the_rest_of_the_country_cached_when_a_club_is_edited(
+    ledger, cached, django_capture_on_commit_callbacks
+):
+    """Renaming a club in Hà Nội is a change to Hà Nội's figures alone; Tuyên Quang's results,
+    and so 33 of the nation's 34 parts, stay cached."""
+    w = ledger
+    tuyen_quang, ha_noi = (
+        versions.read(versions.keys_for(w.P)),
+        versions.read(versions.keys_for(w.Q)),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        update_club(w.central, w.C, name="CLB C đổi tên")
+    assert versions.read(versions.keys_for(w.P)) == tuyen_quang
+    assert versions.read(versions.keys_for(w.Q)) != ha_noi
+
+
+def test_it_moves_the_versions_of_the_units_a_club_left(
+    ledger, cached, django_capture_on_commit_callbacks
+):
+    """Club C moves from Ba Đình (Hà Nội) to Ngọc Đường (Tuyên Quang): both communes' and both
+    provinces' figures change."""
+    w = ledger
+    units = [w.c3, w.Q, w.c1, w.P]
+    before = [versions.read(versions.keys_for(u)) for u in units]
+    untouched = versions.read(versions.keys_for(w.c2))
+    with django_capture_on_commit_callbacks(execute=True):
+        update_club(w.central, w.C, registered=w.c1)
+    w.C.refresh_from_db()
+    assert (w.C.commune_id, w.C.province_id) == (w.c1.pk, w.P.pk)
+    after = [versions.read(versions.keys_for(u)) for u in units]
+    assert all(a != b for a, b in zip(after, before, strict=True))
+    assert versions.read(versions.keys_for(w.c2)) == untouched
