@@ -82,7 +82,7 @@ class Results:
         raw = repr((what, _unit_key(unit), parts, self.today.isoformat()))
         return "ishc.indicators:" + hashlib.sha256(raw.encode()).hexdigest()
 
-    def get(self, what: str, unit, parts: tuple, compute, stored=_UNREAD):
+    def get(self, what: str, unit, parts: tuple, compute, stored=_UNREAD, may_be_stale=True):
         if not self.seconds:
             return compute()
         current = self.versions(unit)
@@ -91,7 +91,10 @@ class Results:
             stored = cache.get(key)
         if stored is not None and stored["versions"] == current:
             return stored["value"]
-        if stored is not None and not cache.add(key + ":lock", 1, LOCK_SECONDS):
+        locked = False
+        if stored is not None and may_be_stale:
+            locked = cache.add(key + ":lock", 1, LOCK_SECONDS)
+        if stored is not None and may_be_stale and not locked:
             # Someone else is recomputing: the previous result, marked with its time.
             if self.stale_since is None or stored["at"] < self.stale_since:
                 self.stale_since = stored["at"]
@@ -101,7 +104,7 @@ class Results:
             entry = {"versions": current, "at": timezone.now(), "value": value}
             cache.set(key, entry, self.seconds)
         finally:
-            if stored is not None:
+            if locked:
                 cache.delete(key + ":lock")
         return value
 
@@ -125,9 +128,11 @@ class Results:
             self._read_versions(provinces)
             keys = [self._key(what, p, parts) for p in provinces]
             stored = cache.get_many(keys)
+            # Never a province's previous result here: the sum is stored as current for the
+            # nation's versions, and would keep an out-of-date part until the next write.
             return combine(
                 [
-                    self.get(what, p, parts, lambda p=p: part(p), stored.get(key))
+                    self.get(what, p, parts, lambda p=p: part(p), stored.get(key), False)
                     for p, key in zip(provinces, keys, strict=True)
                 ]
             )

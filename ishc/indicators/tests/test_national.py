@@ -163,3 +163,21 @@ def test_it_computes_the_whole_country_at_once_with_the_cache_off(country, monke
     monkeypatch.setattr(figures, "compute", counting)
     Results().compute(Period.year(2025), None, "province", None)
     assert computed == [None]
+
+
+def test_it_never_adds_up_a_province_s_previous_result(
+    country, cached, django_capture_on_commit_callbacks
+):
+    """While another request recomputes Hà Nội's own page (it holds Hà Nội's lock), the nation
+    is summed with Hà Nội computed afresh, not its previous result: the sum is stored as current
+    and would otherwise miss the change until the next write."""
+    w = country
+    period = Period.year(2025)
+    before = Results().compute(period, None, "province", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        _join(w.central, w.C)
+    parts = (period.start, period.end, "province", None)
+    assert cache.add(Results()._key("compute", w.Q, parts) + ":lock", 1, 60)
+    after = Results().compute(period, None, "province", None)
+    assert after.total["members"] == before.total["members"] + 1
+    assert Results().compute(period, None, "province", None).total == after.total
