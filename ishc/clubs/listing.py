@@ -269,6 +269,22 @@ class MemberFilterForm(UnitFilterMixin):
     def pages(self, on: datetime.date) -> "MemberPages":
         return MemberPages(self, on)
 
+    def current_periods(self, on: datetime.date) -> QuerySet[Membership] | None:
+        """The list's default (current members, filtered by place at most) counted as the
+        periods covering the day in the area: one scan of the periods' (club, dates) index
+        instead of every member of the area tested against them. The same number because a
+        member's open period is always in the member's club (move_member). None when a filter
+        looks at the members themselves."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        if any(data.get(k) for k in ("q", "sex", "household", "ethnicity", "age", "state")):
+            return None
+        periods = visible(self.user, Membership.objects.on(on)).filter(self.unit_q("club__"))
+        if data.get("club"):
+            periods = periods.filter(club=data["club"])
+        return periods
+
 
 class MemberPages:
     """The member list as the Paginator reads it: the count in one query; a page as its ids
@@ -281,6 +297,9 @@ class MemberPages:
         self.form, self.on = form, on
 
     def count(self) -> int:
+        periods = self.form.current_periods(self.on)
+        if periods is not None:
+            return periods.count()
         return self.form.queryset(self.on).count()
 
     def __getitem__(self, window: slice) -> list[Member]:

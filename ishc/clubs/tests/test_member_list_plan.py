@@ -65,3 +65,29 @@ def test_it_loads_only_the_page_s_members_and_pages_like_the_full_list(client, w
     assert len(loading) == 1
     listed = re.findall(r"IN \(([\d, ]+)\)", loading[0])
     assert listed and {int(v) for v in listed[0].split(",")} == page_ids
+
+
+def test_it_counts_the_current_members_from_the_day_s_periods_like_the_full_list(world):
+    """The default list's count reads the day's periods of the area, not every member: the same
+    number for each role and place filter, with members who left and one who moved clubs."""
+    from ishc.clubs.models import Membership
+    from ishc.clubs.services import move_member
+
+    on = datetime.date(2025, 6, 30)
+    members = fill(world.A, world.kinh, 20) + fill(world.C, world.kinh, 10)
+    for member in members[::5]:
+        Membership.objects.filter(member=member).update(left_on=datetime.date(2025, 3, 1))
+    move_member(world.central, members[1], world.C, on=datetime.date(2025, 5, 1))
+    places = ({}, {"province": world.P.pk}, {"province": world.Q.pk}, {"club": world.A.pk})
+    counted = set()
+    for user in (world.central, world.province, world.commune, world.outsider):
+        for data in places:
+            form = MemberFilterForm(data, user)
+            # A place outside the user's area is refused by the form (and the full list used).
+            assert (form.current_periods(on) is not None) == form.is_valid(), data
+            full = form.queryset(on).count()
+            assert form.pages(on).count() == full, (user, data)
+            counted.add(full)
+    assert counted == {24, 15, 9}  # everyone, Tuyên Quang (club A), Hà Nội (club C)
+    assert MemberFilterForm({"sex": "M"}, world.central).current_periods(on) is None
+    assert MemberFilterForm({"state": "all"}, world.central).current_periods(on) is None
