@@ -886,6 +886,36 @@ GROUPINGS = {
 }
 
 
+def _for_area(results, what: str, area, clubs, parts: tuple, compute, combine):
+    """compute(clubs, on) for a club or a user's area through the shared cache. A national
+    user's is the sum of the provinces', each cached on its own: after a repayment only that
+    province's loans are looked at again (ishc.indicators.cache.Results.national)."""
+    on = parts[0]
+    if isinstance(area, Club) or not area.national:
+        return results.get(what, area, parts, lambda: compute(clubs, on))
+    return results.national(
+        what,
+        area,
+        parts,
+        lambda province: compute(Club.objects.filter(province=province), on),
+        combine,
+        lambda: compute(clubs, on),
+    )
+
+
+# What the page shows of the loan figures: sums over loans, so the provinces' add up.
+_TOTALS = (
+    "outstanding_principal",
+    "par30_principal",
+    "instalments_due",
+    "instalments_paid_on_time",
+)
+
+
+def _add_totals(parts: list[dict]) -> dict:
+    return {name: sum(part[name] or 0 for part in parts) for name in _TOTALS}
+
+
 def _arrears_buckets(clubs, on) -> dict[int, dict]:
     """Loans with money outstanding among `clubs`, per arrears bucket: number and principal."""
     loans = ledger.with_arrears(Loan.objects.filter(club__in=clubs.values("pk")), on)
@@ -920,21 +950,9 @@ def arrears(request, pk=None):
     # in the area commits (ishc.indicators.cache), like the dashboards.
     results = Results()
     area = club if club else scope_of(request.user)
-    if club is None and area.national:
-        # The country's buckets are its provinces' added up, each cached on its own: after a
-        # repayment only that province's loans are looked at again.
-        buckets = results.national(
-            "finance.arrears.buckets",
-            area,
-            (on,),
-            lambda p: _arrears_buckets(Club.objects.filter(province=p), on),
-            _add_buckets,
-            lambda: _arrears_buckets(clubs, on),
-        )
-    else:
-        buckets = results.get(
-            "finance.arrears.buckets", area, (on,), lambda: _arrears_buckets(clubs, on)
-        )
+    buckets = _for_area(
+        results, "finance.arrears.buckets", area, clubs, (on,), _arrears_buckets, _add_buckets
+    )
     labels = ledger.bucket_labels()
     bucket_rows = [
         {"label": label, **buckets.get(i, {"n": 0, "principal": 0})}
@@ -974,11 +992,14 @@ def arrears(request, pk=None):
             ),
             key=lambda u: order.get(u["key"], len(order)),
         )
-    total = results.get(
+    total = _for_area(
+        results,
         "finance.arrears.total",
         area,
+        clubs,
         (on, year_start),
-        lambda: loan_figures(clubs, year_start, on, on, None)[0],
+        lambda some, on: loan_figures(some, year_start, on, on, None)[0],
+        _add_totals,
     )
     title = _("Arrears")
     if request.GET.get("format") == "xlsx":

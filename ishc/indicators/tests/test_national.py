@@ -12,7 +12,7 @@ from ishc.accounts.scope import scope_of
 from ishc.board.models import Contribution
 from ishc.clubs.models import Club
 from ishc.finance.tests.conftest import active_loan, capital
-from ishc.finance.views import _add_buckets, _arrears_buckets
+from ishc.finance.views import _TOTALS
 from ishc.indicators import catalogue, figures
 from ishc.indicators.cache import Results
 from ishc.indicators.figures import Period
@@ -108,20 +108,22 @@ def test_it_adds_up_the_trends_and_the_home_counts_and_the_arrears(country, cach
         == {"clubs": 4, "members": 86}
     )
 
-    on = D(2025, 6, 30)
-    buckets = Results().national(
-        "arrears",
-        scope_of(w.central),
-        (on,),
-        lambda p: _arrears_buckets(Club.objects.filter(province=p), on),
-        _add_buckets,
-        lambda: pytest.fail("the cache is on: the provinces are combined"),
-    )
-    direct = _arrears_buckets(every_club, on)
-    assert {b: (r["n"], r["principal"]) for b, r in buckets.items()} == {
-        b: (r["n"], r["principal"]) for b, r in direct.items()
-    }
-    assert sum(r["n"] for r in direct.values()) == 2
+
+def test_it_adds_up_the_national_arrears_from_the_provinces(client, country, cached, settings):
+    """The national arrears page's buckets and totals, summed from the provinces, are those of
+    one computation over the country (the cache off)."""
+    client.force_login(country.central)
+
+    def figures_on_page():
+        page = client.get("/finance/arrears/", {"on": "30/06/2025"})
+        total = {k: page.context["total"][k] or 0 for k in _TOTALS}
+        return [(b["n"], b["principal"]) for b in page.context["buckets"]], total
+
+    combined = figures_on_page()
+    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 0}
+    assert figures_on_page() == combined
+    assert sum(n for n, _principal in combined[0]) == 2
+    assert combined[1]["outstanding_principal"] > 0
 
 
 def test_it_computes_again_only_the_province_that_changed(
