@@ -243,3 +243,69 @@ def _on_time(club_ids, start, end, group_by) -> dict:
         instalments_due=Count("pk"),
         instalments_paid_on_time=Count("pk", filter=Q(cum_total__lte=F("paid_by_due"))),
     )
+
+
+# --- the arrears page's summary ----------------------------------------------------------------
+
+# What the arrears page shows of the loan figures: sums over loans, so the provinces' add up.
+ARREARS_TOTALS = (
+    "outstanding_principal",
+    "par30_principal",
+    "instalments_due",
+    "instalments_paid_on_time",
+)
+
+
+def arrears_summary(results, area, clubs, on: datetime.date) -> tuple[dict, dict]:
+    """The arrears page's buckets ({bucket: {"n", "principal"}}, loans with money outstanding)
+    and totals (ARREARS_TOTALS, this year's instalments) for a club or a user's area, through
+    the shared cache (`results`, an ishc.indicators.cache.Results).
+
+    Both look at every loan of the area, PAR30 and the on-time rate each loan's schedule
+    against its payments: at national size, seconds. A national user's are therefore the sums
+    of the provinces', each cached on its own, and after a repayment only that province's
+    loans are looked at again (Results.national)."""
+    year_start = on.replace(month=1, day=1)
+
+    def buckets(some):
+        loans = ledger.with_arrears(Loan.objects.filter(club__in=some.values("pk")), on)
+        return {
+            row["bucket"]: {"n": row["n"], "principal": int(row["principal"])}
+            for row in loans.filter(outstanding__gt=0)
+            .values("bucket")
+            .annotate(n=Count("pk"), principal=Sum("outstanding"))
+            .order_by()
+        }
+
+    def add_buckets(parts):
+        total: dict[int, dict] = {}
+        for part in parts:
+            for bucket, row in part.items():
+                mine = total.setdefault(bucket, {"n": 0, "principal": 0})
+                mine["n"] += row["n"]
+                mine["principal"] += row["principal"]
+        return total
+
+    def totals(some):
+        row = loan_figures(some, year_start, on, on, None)[0]
+        return {name: int(row[name] or 0) for name in ARREARS_TOTALS}
+
+    def add_totals(parts):
+        return {name: sum(part[name] for part in parts) for name in ARREARS_TOTALS}
+
+    def for_area(what, parts, compute, combine):
+        if isinstance(area, Club) or not area.national:
+            return results.get(what, area, parts, lambda: compute(clubs))
+        return results.national(
+            what,
+            area,
+            parts,
+            lambda province: compute(Club.objects.filter(province=province)),
+            combine,
+            lambda: compute(clubs),
+        )
+
+    return (
+        for_area("finance.arrears.buckets", (on,), buckets, add_buckets),
+        for_area("finance.arrears.total", (on, year_start), totals, add_totals),
+    )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from ishc.core.text import UNCONFIRMED_COMMUNE, by_vietnamese_name
 from ishc.indicators.cache import Results
 
 from . import forms, ledger, services
-from .figures import fund_figures, loan_figures
+from .figures import arrears_summary, fund_figures, loan_figures
 from .models import (
     CollectionSheet,
     Entry,
@@ -886,58 +886,6 @@ GROUPINGS = {
 }
 
 
-def _for_area(results, what: str, area, clubs, parts: tuple, compute, combine):
-    """compute(clubs, on) for a club or a user's area through the shared cache. A national
-    user's is the sum of the provinces', each cached on its own: after a repayment only that
-    province's loans are looked at again (ishc.indicators.cache.Results.national)."""
-    on = parts[0]
-    if isinstance(area, Club) or not area.national:
-        return results.get(what, area, parts, lambda: compute(clubs, on))
-    return results.national(
-        what,
-        area,
-        parts,
-        lambda province: compute(Club.objects.filter(province=province), on),
-        combine,
-        lambda: compute(clubs, on),
-    )
-
-
-# What the page shows of the loan figures: sums over loans, so the provinces' add up.
-_TOTALS = (
-    "outstanding_principal",
-    "par30_principal",
-    "instalments_due",
-    "instalments_paid_on_time",
-)
-
-
-def _add_totals(parts: list[dict]) -> dict:
-    return {name: sum(part[name] or 0 for part in parts) for name in _TOTALS}
-
-
-def _arrears_buckets(clubs, on) -> dict[int, dict]:
-    """Loans with money outstanding among `clubs`, per arrears bucket: number and principal."""
-    loans = ledger.with_arrears(Loan.objects.filter(club__in=clubs.values("pk")), on)
-    return {
-        row["bucket"]: row
-        for row in loans.filter(outstanding__gt=0)
-        .values("bucket")
-        .annotate(n=Count("pk"), principal=Sum("outstanding"))
-        .order_by()
-    }
-
-
-def _add_buckets(parts: list[dict[int, dict]]) -> dict[int, dict]:
-    total: dict[int, dict] = {}
-    for part in parts:
-        for bucket, row in part.items():
-            mine = total.setdefault(bucket, {"bucket": bucket, "n": 0, "principal": 0})
-            mine["n"] += row["n"]
-            mine["principal"] += row["principal"]
-    return total
-
-
 @scoped
 def arrears(request, pk=None):
     """Late loans and PAR30 for one club, or for every club in the user's area grouped by club,
@@ -950,9 +898,7 @@ def arrears(request, pk=None):
     # in the area commits (ishc.indicators.cache), like the dashboards.
     results = Results()
     area = club if club else scope_of(request.user)
-    buckets = _for_area(
-        results, "finance.arrears.buckets", area, clubs, (on,), _arrears_buckets, _add_buckets
-    )
+    buckets, total = arrears_summary(results, area, clubs, on)
     labels = ledger.bucket_labels()
     bucket_rows = [
         {"label": label, **buckets.get(i, {"n": 0, "principal": 0})}
@@ -992,15 +938,6 @@ def arrears(request, pk=None):
             ),
             key=lambda u: order.get(u["key"], len(order)),
         )
-    total = _for_area(
-        results,
-        "finance.arrears.total",
-        area,
-        clubs,
-        (on, year_start),
-        lambda some, on: loan_figures(some, year_start, on, on, None)[0],
-        _add_totals,
-    )
     title = _("Arrears")
     if request.GET.get("format") == "xlsx":
         book = xlsx.Book()
