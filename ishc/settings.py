@@ -152,6 +152,10 @@ def caches_for(redis_url: str) -> dict:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "ishc_cache",
             "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "ishc"),
+            # Django's default of 300 entries culls a third of the table when exceeded: the
+            # country's figures alone are 35 entries per page and kind (the nation and its 34
+            # provinces), and each club page adds its own.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     return {"default": default}
 
@@ -313,8 +317,10 @@ ISHC = {
     # Months of a year in which a monthly standard must be met to count as met for the year.
     "MONTHS_FOR_YEAR": 10,
     # Dashboards reuse computed indicators until the next audited change (ishc.indicators.cache);
-    # 0 turns that off.
-    "DASHBOARD_CACHE_SECONDS": envint("ISHC_DASHBOARD_CACHE_SECONDS", 600),
+    # 0 turns that off. A day: a result is keyed by the date and current by its versions, so
+    # the lifetime only bounds what is stored. Shorter, a national page nobody changed for ten
+    # minutes went cold (8.5 s at 10,000 clubs, docs/benchmarks.md) for its next visitor.
+    "DASHBOARD_CACHE_SECONDS": envint("ISHC_DASHBOARD_CACHE_SECONDS", 86400),
     # Programme phases (first and last year): "members who borrowed during the phase" counts
     # from the first day of the phase holding the year assessed.
     "PHASES": ((2016, 2020), (2021, 2025), (2026, 2030), (2031, 2035)),
