@@ -3,7 +3,9 @@ the country, and recomputed by one request at a time.
 
 Why: at 10,000 clubs and 650,000 members the national dashboard needs a scan of every
 membership period (and the other apps' figures), seconds on either database, more than a
-Steering Board member should wait on every click. Nothing is rebuilt at night either.
+Steering Board member should wait on every click. Nothing is rebuilt at night: the figures
+come from the records on every computation (manage.py warm_figures only computes the day's
+first national and province results before anyone asks).
 
 - **Current while its part of the country is unchanged.** A result is stored with the versions
   of the unit it covers (ishc.core.versions: the club, the commune or province, or the nation),
@@ -21,7 +23,8 @@ Steering Board member should wait on every click. Nothing is rebuilt at night ei
   request computes.
 
 The date is in the key because ages and "active on the last day" move with the calendar even
-when nobody writes. Writes that bypass the services (a shell edit, a data migration) move no
+when nobody writes; a stored result lives a day (ISHC_DASHBOARD_CACHE_SECONDS), its versions
+say whether it is current. Writes that bypass the services (a shell edit, a data migration) move no
 version: clear the cache after them. ISHC_DASHBOARD_CACHE_SECONDS=0 turns the cache off.
 """
 
