@@ -18,9 +18,12 @@ import datetime
 from itertools import count
 
 import pytest
+from django.core.cache import cache
 
 from conftest import make_club, make_unit
+from ishc.board.models import Contribution
 from ishc.clubs.models import ClubStatus, ClubStatusChange, Cohort, Household, Member, Membership
+from ishc.finance.tests.conftest import active_loan, capital
 from ishc.geo.models import Level, Scheme
 
 D = datetime.date
@@ -100,3 +103,39 @@ def _no_result_cache(settings):
     # Database rows are rolled back between tests and audit ids may repeat, so a cached result
     # could outlive its data; test_cache.py turns the cache on where it is the subject.
     settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 0}
+
+
+@pytest.fixture
+def cached(settings):
+    """The shared result cache on (the suite runs with it off), empty before and after."""
+    cache.clear()
+    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 86400}
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def country(ledger):
+    """The indicators' ledger with money in two provinces and resources given to a club, to a
+    province and to the programme nationally (which is in no province)."""
+    w = ledger
+    a_member, c_member = w.A.members.first(), w.C.members.first()
+    capital(w.central, w.A, 20_000_000, on=D(2024, 1, 10))
+    capital(w.central, w.C, 5_000_000, on=D(2024, 2, 10))
+    active_loan(w.central, w.A, a_member, 3_000_000, D(2024, 2, 1))
+    active_loan(w.central, w.C, c_member, 2_000_000, D(2024, 3, 1))
+    for amount, where in [
+        (4_000_000, {"club": w.A}),
+        (7_000_000, {"unit": w.Q}),
+        (9_000_000, {}),  # to the programme nationally
+    ]:
+        Contribution.objects.create(
+            received_on=D(2024, 6, 1),
+            source_type="enterprise",
+            source_name="Công ty",
+            kind="cash",
+            amount=amount,
+            purpose="loan_capital",
+            **where,
+        )
+    return w

@@ -18,14 +18,6 @@ from ishc.settings import caches_for
 NATION = "/dashboard/nation/?programme=1336"
 
 
-@pytest.fixture
-def cached(settings):
-    cache.clear()
-    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 600}
-    yield
-    cache.clear()
-
-
 def _members(page):
     return next(h for h in page.context["headline"] if h["ind"].code == "members")["num"]
 

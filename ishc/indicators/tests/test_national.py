@@ -9,10 +9,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from ishc.accounts.scope import scope_of
-from ishc.board.models import Contribution
 from ishc.clubs.models import Club
 from ishc.finance.figures import ARREARS_TOTALS
-from ishc.finance.tests.conftest import active_loan, capital
 from ishc.indicators import catalogue, figures
 from ishc.indicators.cache import Results
 from ishc.indicators.figures import Period
@@ -25,41 +23,6 @@ PERIODS = [
     Period.month(2024, 12),
     Period.span(D(2021, 1, 1), D(2030, 12, 31), "2021–2030"),
 ]
-
-
-@pytest.fixture
-def cached(settings):
-    cache.clear()
-    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 600}
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def country(ledger):
-    """The indicators' ledger with money in two provinces and resources given to a club, to a
-    province and to the programme nationally (which is in no province)."""
-    w = ledger
-    a_member, c_member = w.A.members.first(), w.C.members.first()
-    capital(w.central, w.A, 20_000_000, on=D(2024, 1, 10))
-    capital(w.central, w.C, 5_000_000, on=D(2024, 2, 10))
-    active_loan(w.central, w.A, a_member, 3_000_000, D(2024, 2, 1))
-    active_loan(w.central, w.C, c_member, 2_000_000, D(2024, 3, 1))
-    for amount, where in [
-        (4_000_000, {"club": w.A}),
-        (7_000_000, {"unit": w.Q}),
-        (9_000_000, {}),  # to the programme nationally
-    ]:
-        Contribution.objects.create(
-            received_on=D(2024, 6, 1),
-            source_type="enterprise",
-            source_name="Công ty",
-            kind="cash",
-            amount=amount,
-            purpose="loan_capital",
-            **where,
-        )
-    return w
 
 
 def _figures(result, keys):

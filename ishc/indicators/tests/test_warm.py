@@ -2,21 +2,10 @@
 province figures computed."""
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from ishc.finance import figures as finance_figures
 from ishc.indicators import figures
-
-from .test_national import country  # noqa: F401 - the fixture
-
-
-@pytest.fixture
-def cached(settings):
-    cache.clear()
-    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 86400}
-    yield
-    cache.clear()
 
 
 def test_it_computes_the_day_s_figures_before_anyone_asks(
@@ -24,7 +13,7 @@ def test_it_computes_the_day_s_figures_before_anyone_asks(
     country,
     cached,
     monkeypatch,
-    capsys,  # noqa: F811
+    capsys,
 ):
     call_command("warm_figures")
     assert "2 provinces" in capsys.readouterr().out
