@@ -97,6 +97,9 @@ class Scope:
 
 
 ANONYMOUS = Scope(False, frozenset(), frozenset(), frozenset(), False, "")
+# The whole country as an area, for work done on no one's behalf (manage.py warm_figures): the
+# shared cache keys a national area by its data versions alone, whoever looks at it.
+NATIONAL = Scope(True, frozenset(), frozenset(), frozenset(), False, "")
 
 
 def scope_of(user: User) -> Scope:

@@ -139,12 +139,18 @@ def _oldest_unpaid(on: datetime.date) -> QuerySet:
 
 def late_loan_ids(loans: QuerySet, on: datetime.date, window: slice) -> list[int]:
     """One window of the ids of the late loans among `loans` on `on`, oldest unpaid instalment
-    first (then by id): how a list of late loans chooses its page before with_arrears computes
-    the page's figures. The same rule as _oldest_unpaid, written as one query: paid amounts
-    are summed once per loan and joined to the schedule lines. Ordering by the
-    oldest_unpaid_due annotation instead re-ran the payments' sum for every schedule line
-    looked at (SQL cannot reuse a correlated alias) and made every loan's eight figures part
-    of the sort (issue 14, finding 4)."""
+    first (then by id); see late_loans."""
+    return [pk for _oldest, pk in late_loans(loans, on, window)]
+
+
+def late_loans(loans: QuerySet, on: datetime.date, window: slice) -> list[tuple]:
+    """One window of the late loans among `loans` on `on` as (oldest unpaid due date, id),
+    oldest unpaid instalment first (then by id): how a list of late loans chooses its page
+    before with_arrears computes the page's figures. The same rule as _oldest_unpaid, written
+    as one query: paid amounts are summed once per loan and joined to the schedule lines.
+    Ordering by the oldest_unpaid_due annotation instead re-ran the payments' sum for every
+    schedule line looked at (SQL cannot reuse a correlated alias) and made every loan's eight
+    figures part of the sort (issue 14, finding 4)."""
     scope, params = loans.order_by().values("pk").query.sql_with_params()
     entry, line, loan = Entry._meta.db_table, Instalment._meta.db_table, Loan._meta.db_table
     limit = window.stop - window.start
@@ -158,7 +164,7 @@ def late_loan_ids(loans: QuerySet, on: datetime.date, window: slice) -> list[int
             GROUP BY e.loan_id
             HAVING SUM(e.principal) > 0
         )
-        SELECT i.loan_id, MIN(i.due_date) AS oldest
+        SELECT MIN(i.due_date) AS oldest, i.loan_id
         FROM {line} i
         JOIN {loan} l ON l.id = i.loan_id AND i.version = l.schedule_version
         JOIN paid p ON p.loan_id = i.loan_id
@@ -169,7 +175,12 @@ def late_loan_ids(loans: QuerySet, on: datetime.date, window: slice) -> list[int
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [*PAID_KINDS, *params, on, on, limit, window.start])
-        return [row[0] for row in cursor.fetchall()]
+        # SQLite returns the MIN of dates as text.
+        return [(_as_date(oldest), pk) for oldest, pk in cursor.fetchall()]
+
+
+def _as_date(value) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def bucket_bounds() -> tuple[int, ...]:

@@ -29,7 +29,7 @@ from ishc.core.text import UNCONFIRMED_COMMUNE, by_vietnamese_name
 from ishc.indicators.cache import Results
 
 from . import forms, ledger, services
-from .figures import arrears_summary, fund_figures, loan_figures
+from .figures import arrears_summary, fund_figures, late_loan_page, loan_figures
 from .models import (
     CollectionSheet,
     Entry,
@@ -914,7 +914,7 @@ def arrears(request, pk=None):
     else:
         # One page of late loans; their number is already known from the buckets, so the
         # pager does not count the country's loans a second time.
-        paginator = Paginator(LatePages(clubs, on), ARREARS_PAGE)
+        paginator = Paginator(LatePages(results, area, clubs, on), ARREARS_PAGE)
         paginator.count = sum(row["n"] for row in bucket_rows[1:])
         late_page = paginator.get_page(request.GET.get("page"))
         late = _late_rows(late_page.object_list, on)
@@ -980,16 +980,15 @@ def arrears(request, pk=None):
 
 class LatePages:
     """The late loans of the area, oldest unpaid instalment first, as the Paginator reads them:
-    a page's loan ids are chosen by that one date (ledger.late_loan_ids), then with_arrears
+    a page's loan ids are chosen by that one date (figures.late_loan_page), then with_arrears
     computes every figure for those loans only. Ordering with_arrears itself made the database
     compute all eight figures of every loan of the country to show 25 (issue 14, finding 4)."""
 
-    def __init__(self, clubs, on: datetime.date):
-        self.clubs, self.on = clubs, on
+    def __init__(self, results: Results, area, clubs, on: datetime.date):
+        self.results, self.area, self.clubs, self.on = results, area, clubs, on
 
     def __getitem__(self, window: slice) -> list[Loan]:
-        loans = Loan.objects.filter(club__in=self.clubs.values("pk"))
-        ids = ledger.late_loan_ids(loans, self.on, window)
+        ids = late_loan_page(self.results, self.area, self.clubs, self.on, window)
         rows = ledger.with_arrears(Loan.objects.filter(pk__in=ids), self.on)
         by_id = {loan.pk: loan for loan in rows.select_related("member", "club")}
         return [by_id[pk] for pk in ids]

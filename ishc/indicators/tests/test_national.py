@@ -9,8 +9,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from ishc.accounts.scope import scope_of
-from ishc.clubs.models import Club
+from ishc.clubs.models import Club, Membership
 from ishc.finance.figures import ARREARS_TOTALS
+from ishc.finance.tests.conftest import active_loan, capital
 from ishc.indicators import catalogue, figures
 from ishc.indicators.cache import Results
 from ishc.indicators.figures import Period
@@ -146,3 +147,31 @@ def test_it_never_adds_up_a_province_s_previous_result(
     after = Results().compute(period, None, "province", None)
     assert after.total["members"] == before.total["members"] + 1
     assert Results().compute(period, None, "province", None).total == after.total
+
+
+def test_it_merges_the_national_late_loans_from_the_provinces(
+    client, country, cached, settings, monkeypatch
+):
+    """Pages of the national late-loan list, merged from each province's first late loans, are
+    the pages of one ordering of the whole country, page after page: Hà Nội's oldest loan comes
+    before Tuyên Quang's, its next one after them."""
+    w = country
+    for club, day in [(w.A, D(2024, 1, 5)), (w.C, D(2023, 12, 10)), (w.B, D(2024, 2, 10))]:
+        capital(w.central, club, 5_000_000, on=day)
+        borrower = Membership.objects.on(day).filter(club=club).order_by("-pk").first().member
+        active_loan(w.central, club, borrower, 1_000_000, day)
+    monkeypatch.setattr("ishc.finance.views.ARREARS_PAGE", 2)
+    client.force_login(w.central)
+
+    def pages():
+        out = []
+        for number in (1, 2, 3):
+            page = client.get("/finance/arrears/", {"on": "30/06/2025", "page": number})
+            out.append([loan.pk for loan in page.context["late"]])
+        return out
+
+    merged = pages()
+    settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 0}
+    whole = pages()
+    assert merged == whole
+    assert sum(len(p) for p in whole) == 5 and len(set(sum(whole, []))) == 5

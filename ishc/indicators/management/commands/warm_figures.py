@@ -4,15 +4,13 @@ from django.core.management.base import BaseCommand
 from django.http import QueryDict
 from django.utils import timezone
 
-from ishc.accounts.scope import Scope
+from ishc.accounts.scope import NATIONAL
 from ishc.clubs.models import Club
-from ishc.finance.figures import arrears_summary
+from ishc.finance.figures import arrears_summary, late_loan_page
+from ishc.finance.views import ARREARS_PAGE
 from ishc.geo.models import Unit
 from ishc.indicators.cache import Results
 from ishc.indicators.dashboard import Where, build, loans_section
-
-# Any national user's area: the cache keys a national area by its versions alone.
-NATIONAL = Scope(True, frozenset(), frozenset(), frozenset(), False, "")
 
 
 class Command(BaseCommand):
@@ -32,6 +30,7 @@ class Command(BaseCommand):
         loans_section(nation, QueryDict(), today)
         Results(today).headcount(NATIONAL, Club.objects.all())
         arrears_summary(Results(today), NATIONAL, Club.objects.all(), today)
+        late_loan_page(Results(today), NATIONAL, Club.objects.all(), today, slice(0, ARREARS_PAGE))
         provinces = list(Unit.objects.provinces())
         for province in provinces:
             build(Where("province", province), QueryDict(), today)
