@@ -15,8 +15,6 @@ from ishc.finance.tests.conftest import active_loan, capital
 
 from .factories import member
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def browser_pages():
@@ -25,13 +23,16 @@ def browser_pages():
 
 @pytest.fixture
 def club(transactional_db, world):
+    # Read when the test starts, not when the module is imported: a suite running over
+    # midnight in Hà Nội recorded the meeting on the next day.
+    world.today = today = timezone.localdate()
     world.m = [
         member(world.A, name)
         for name in ("Hoàng Văn Nam", "Hà Thị Mai", "Đặng Thị Lý", "Vũ Thị Hồng")
     ]
-    capital(world.central, world.A, 10_000_000, on=TODAY - datetime.timedelta(days=120))
+    capital(world.central, world.A, 10_000_000, on=today - datetime.timedelta(days=120))
     world.loan = active_loan(
-        world.central, world.A, world.m[0], 1_200_000, TODAY - datetime.timedelta(days=95)
+        world.central, world.A, world.m[0], 1_200_000, today - datetime.timedelta(days=95)
     )
     return world
 
@@ -113,7 +114,7 @@ def test_it_records_a_whole_meeting_online(club, open_phone):
     wait_sent(page)
 
     meeting = Meeting.objects.get(club=club.A)
-    assert meeting.held_on == TODAY and meeting.topic == "Phòng chống đột quỵ"
+    assert meeting.held_on == club.today and meeting.topic == "Phòng chống đột quỵ"
     present = set(Attendance.objects.filter(meeting=meeting).values_list("member", flat=True))
     assert present == {club.m[0].pk, club.m[1].pk, club.m[2].pk}
     readings = {r.member_id: r for r in Reading.objects.filter(meeting=meeting)}
