@@ -90,19 +90,25 @@ def test_it_adds_up_the_national_arrears_from_the_provinces(client, country, cac
     assert combined[1]["outstanding_principal"] > 0
 
 
-def test_it_computes_again_only_the_province_that_changed(
-    country, cached, monkeypatch, django_capture_on_commit_callbacks
-):
-    w = country
-    period = Period.year(2025)
-    computed = []
+@pytest.fixture
+def computed(monkeypatch):
+    """The units figures.compute() is called for, in order."""
+    units = []
     compute = figures.compute
 
     def counting(period, *, unit=None, **kwargs):
-        computed.append(unit)
+        units.append(unit)
         return compute(period, unit=unit, **kwargs)
 
     monkeypatch.setattr(figures, "compute", counting)
+    return units
+
+
+def test_it_computes_again_only_the_province_that_changed(
+    country, cached, computed, django_capture_on_commit_callbacks
+):
+    w = country
+    period = Period.year(2025)
     before = Results().compute(period, None, "province", None)
     assert set(computed) == {w.P, w.Q}  # the two provinces, then summed
     computed.clear()
@@ -118,15 +124,7 @@ def test_it_computes_again_only_the_province_that_changed(
     assert after.get("members", w.P.pk).num == before.get("members", w.P.pk).num
 
 
-def test_it_computes_the_whole_country_at_once_with_the_cache_off(country, monkeypatch):
-    computed = []
-    compute = figures.compute
-
-    def counting(period, *, unit=None, **kwargs):
-        computed.append(unit)
-        return compute(period, unit=unit, **kwargs)
-
-    monkeypatch.setattr(figures, "compute", counting)
+def test_it_computes_the_whole_country_at_once_with_the_cache_off(country, computed):
     Results().compute(Period.year(2025), None, "province", None)
     assert computed == [None]
 
