@@ -294,21 +294,11 @@ def arrears_summary(results, area, clubs, on: datetime.date) -> tuple[dict, dict
     def add_totals(parts):
         return {name: sum(part[name] for part in parts) for name in ARREARS_TOTALS}
 
-    def for_area(what, parts, compute, combine):
-        if isinstance(area, Club) or not area.national:
-            return results.get(what, area, parts, lambda: compute(clubs))
-        return results.national(
-            what,
-            area,
-            parts,
-            lambda province: compute(Club.objects.filter(province=province)),
-            combine,
-            lambda: compute(clubs),
-        )
-
     return (
-        for_area("finance.arrears.buckets", (on,), buckets, add_buckets),
-        for_area("finance.arrears.total", (on, year_start), totals, add_totals),
+        results.for_area("finance.arrears.buckets", area, clubs, (on,), buckets, add_buckets),
+        results.for_area(
+            "finance.arrears.total", area, clubs, (on, year_start), totals, add_totals
+        ),
     )
 
 
@@ -333,15 +323,13 @@ def late_loan_page(results, area, clubs, on: datetime.date, window: slice) -> li
     if not national or window.stop > MERGED_LATE_LOANS:
         return ledger.late_loan_ids(loans(clubs), on, window)
     first = slice(0, window.stop)
-    rows = results.national(
+    rows = results.for_area(
         "finance.late_loans",
         area,
+        clubs,
         (on, window.stop),
-        lambda province: ledger.late_loans(
-            loans(Club.objects.filter(province=province)), on, first
-        ),
+        lambda some: ledger.late_loans(loans(some), on, first),
         # Each province's loans come in the country's order: (oldest unpaid due date, id).
         lambda parts: list(heapq.merge(*parts))[: window.stop],
-        lambda: ledger.late_loans(loans(clubs), on, first),
     )
     return [pk for _oldest, pk in rows[window]]

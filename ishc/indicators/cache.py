@@ -142,6 +142,22 @@ class Results:
 
         return self.get(what, whole, parts, combined)
 
+    def for_area(self, what: str, area, clubs, parts: tuple, compute, combine):
+        """compute(clubs) for a Club or a user's area (a Scope) and its clubs, through the
+        cache; a national user's area combined from its provinces' (national())."""
+        from ishc.clubs.models import Club
+
+        if isinstance(area, Club) or not area.national:
+            return self.get(what, area, parts, lambda: compute(clubs))
+        return self.national(
+            what,
+            area,
+            parts,
+            lambda province: compute(Club.objects.filter(province=province)),
+            combine,
+            lambda: compute(clubs),
+        )
+
     def _read_versions(self, units) -> None:
         """The versions of many units in one query (the 34 provinces of a national value)."""
         wanted = {_unit_key(u): _version_keys(u) for u in units}
@@ -213,17 +229,13 @@ class Results:
     def headcount(self, scope, clubs):
         """figures.headcount() of a user's area (`clubs`, scope's clubs) through the cache; a
         national user's combined from the provinces."""
-        from ishc.clubs.models import Club
-
         from .figures import headcount
 
-        if not scope.national:
-            return self.get("headcount", scope, (), lambda: headcount(clubs, self.today))
-        return self.national(
+        return self.for_area(
             "headcount",
             scope,
+            clubs,
             (),
-            lambda p: headcount(Club.objects.filter(province=p), self.today),
+            lambda some: headcount(some, self.today),
             lambda values: {k: sum(v[k] for v in values) for k in ("clubs", "members")},
-            lambda: headcount(clubs, self.today),
         )
