@@ -74,6 +74,7 @@ class Results:
         # When the oldest out-of-date result served by this request was computed (None: every
         # result served is current).
         self.stale_since: datetime.datetime | None = None
+        self._provinces: list | None = None
 
     def versions(self, unit) -> tuple[int, ...]:
         key = _unit_key(unit)
@@ -127,7 +128,10 @@ class Results:
         def combined():
             from ishc.geo.models import Unit
 
-            provinces = list(Unit.objects.provinces().order_by("pk"))
+            if self._provinces is None:
+                # Once per request: a dashboard combines its results, trend and cards.
+                self._provinces = list(Unit.objects.provinces().order_by("pk"))
+            provinces = self._provinces
             self._read_versions(provinces)
             keys = [self._key(what, p, parts) for p in provinces]
             stored = cache.get_many(keys)
@@ -213,7 +217,7 @@ class Results:
                 for values in parts_values:
                     for name, vals in values.items():
                         mine = total.setdefault(name, [0] * len(vals))
-                        total[name] = [a + (b or 0) for a, b in zip(mine, vals, strict=True)]
+                        total[name] = [a + b for a, b in zip(mine, vals, strict=True)]
                 return total
 
             values = self.national(

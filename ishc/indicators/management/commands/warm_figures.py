@@ -25,12 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = timezone.localdate()
         started = time.perf_counter()
-        nation = Where("nation")
+        nation, results, clubs = Where("nation"), Results(today), Club.objects.all()
         build(nation, QueryDict(), today, defer_loans=True)
         loans_section(nation, QueryDict(), today)
-        Results(today).headcount(NATIONAL, Club.objects.all())
-        arrears_summary(Results(today), NATIONAL, Club.objects.all(), today)
-        late_loan_page(Results(today), NATIONAL, Club.objects.all(), today, slice(0, ARREARS_PAGE))
+        results.headcount(NATIONAL, clubs)
+        arrears_summary(results, NATIONAL, clubs, today)
+        late_loan_page(results, NATIONAL, clubs, today, slice(0, ARREARS_PAGE))
         provinces = list(Unit.objects.provinces())
         for province in provinces:
             build(Where("province", province), QueryDict(), today)
