@@ -461,6 +461,12 @@ def compute(period: Period, *, unit=None, by: str = "nation", today=None, codes=
     return result
 
 
+def _counters_for(codes) -> set[str]:
+    """The counters the indicators `codes` (every indicator when None) are made of."""
+    wanted = catalogue.INDICATORS if codes is None else [catalogue.BY_CODE[c] for c in codes]
+    return {i.num for i in wanted} | {i.den for i in wanted if i.den}
+
+
 def combine(period: Period, day: datetime.date, by: str, parts: list[Result]) -> Result:
     """One Result that is the sum of results for disjoint parts of the country (the nation from
     its provinces, each computed with `by`). Every counter is a count or a sum over clubs or
@@ -483,8 +489,7 @@ def national_rest(result: Result, codes) -> None:
     compute())."""
     from .sources import SOURCES, national_resources
 
-    wanted = catalogue.INDICATORS if codes is None else [catalogue.BY_CODE[c] for c in codes]
-    needed = {i.num for i in wanted} | {i.den for i in wanted if i.den}
+    needed = _counters_for(codes)
     if not SOURCES["resources"][1] & needed:
         return
     amount = national_resources(result.period, result.day)
@@ -501,8 +506,7 @@ CUBE_COUNTERS = ["clubs_total", "clubs_active", "clubs_new", "clubs_new_active",
 def _add_sources(result: Result, period, day, unit, by, today, codes) -> None:
     from . import sources
 
-    wanted = catalogue.INDICATORS if codes is None else [catalogue.BY_CODE[c] for c in codes]
-    needed = {i.num for i in wanted} | {i.den for i in wanted if i.den}
+    needed = _counters_for(codes)
     for name, (function, provides) in sources.SOURCES.items():
         if not provides & needed:
             continue
