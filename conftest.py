@@ -38,6 +38,24 @@ def _no_result_cache(settings):
     settings.ISHC = {**settings.ISHC, "DASHBOARD_CACHE_SECONDS": 0}
 
 
+@pytest.fixture(autouse=True)
+def _months_agree_with_entries(request):
+    """After every test that touched the database, the months' sums (finance.ClubMonth) equal
+    the entries they are made of: whatever service the test called, the projection kept up.
+    The database is set up here when the test asks for it (pytest-django's helper fixture), so
+    that it is rolled back after this check, not before."""
+    if not (
+        "_django_db_helper" in request.fixturenames or request.node.get_closest_marker("django_db")
+    ):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from ishc.finance import monthly
+
+    assert monthly.differences() == []
+
+
 def make_unit(scheme, level, code, name, parent=None, province=None) -> Unit:
     unit = Unit(
         scheme=scheme,

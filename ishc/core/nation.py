@@ -78,6 +78,7 @@ from ishc.clubs.models import (
     VolunteerRole,
 )
 from ishc.core.text import fold
+from ishc.finance import monthly
 from ishc.finance.models import (
     Category,
     Entry,
@@ -615,7 +616,9 @@ class Nation:
                 Entry(
                     fund=original.fund,
                     club_id=original.club_id,
-                    date=original.date + datetime.timedelta(days=2),
+                    # Never after today: the services refuse a future date, and the months'
+                    # sums (finance.monthly) rely on it.
+                    date=min(original.date + datetime.timedelta(days=2), today),
                     kind=original.kind,
                     amount=-original.amount,
                     principal=-original.principal,
@@ -626,6 +629,8 @@ class Nation:
                 )
             )
         _insert(Entry, reversals)
+        # Bulk inserts bypass Entry.save(), which keeps the months' sums: made from the entries.
+        monthly.rebuild([c.pk for c in clubs])
         WriteOff.objects.bulk_create(write_offs)
         Reschedule.objects.bulk_create(reschedules)
         Loan.objects.bulk_update(

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ishc.clubs.models import Club
-from ishc.finance import ledger, services
+from ishc.finance import ledger, monthly, services
 from ishc.finance.figures import fund_figures, loan_figures
 from ishc.finance.models import Category, Entry, Fund, Loan, LoanStatus
 
@@ -129,6 +129,8 @@ def _run(fin, ops):
 def _check(club, expected, loans, day):
     balances = ledger.club_balances(club)
     assert balances == expected
+    # The months' sums kept up with every operation, refused ones included.
+    assert monthly.differences([club.pk]) == []
     for fund in Fund.objects.filter(club=club):
         assert ledger.balance(fund) == sum(e.amount for e in Entry.objects.filter(fund=fund))
         assert ledger.balance(fund) >= 0

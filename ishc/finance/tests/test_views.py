@@ -281,9 +281,9 @@ def test_it_lists_arrears_by_bucket_and_unit(books, client, django_assert_max_nu
     w = books.w
     client.force_login(w.province)
     # Session, user, scope, the buckets, one page of late loans (counted from the buckets: its
-    # ids, then their figures), the page of units (count and keys), 4 + 4 figure queries and
+    # ids, then their figures), the page of units (count and keys), 5 + 5 figure queries and
     # the unit names.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("finance:arrears") + "?on=2025-05-15&by=commune")
     page = response.content.decode()
     # Paid 100,000 of 1,200,000: the 1/3 instalment is unpaid, 75 days late on 15/5.
