@@ -7,8 +7,9 @@ repayment twice.
 
 One lock order for every function, so that no two of them can wait on each other (a deadlock is
 an HTTP 500): the entry being reversed → loans (by id) → the write-off request → a contribution →
-the funds, the Income Generation Fund before the Activity Fund (`_lock_funds`). A function that
-needs a fund locks every fund it will write to at once, before writing.
+the funds, the Income Generation Fund before the Activity Fund (`_lock_funds`) → the club's
+month's sums, which every entry written adds to (finance.monthly). A function that needs a fund
+therefore locks every fund it will write to at once, before writing its first entry.
 
 Each writes its audit entry in the same transaction. Figures are read through ishc.finance.ledger
 only. Bad input raises ValidationError with a translated message, and then
@@ -464,6 +465,10 @@ def correct_entry(user, entry: Entry, *, amount, date: datetime.date, reason: st
             )
             if entry not in wrong:
                 raise ValidationError(_("This entry is a reversal or has already been reversed."))
+            # Both funds before the first line is written: each entry also locks the club's
+            # month's sums (finance.monthly) until the end, and a fund taken after that would
+            # wait on an entry of that fund waiting for the same row.
+            _lock_funds(loan.club, *_FUND_ORDER)
         else:
             wrong = [entry]
             if entry.contribution_id:

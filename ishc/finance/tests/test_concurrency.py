@@ -6,12 +6,13 @@ there; PostgreSQL runs the transactions side by side and only the row locks keep
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from ishc.finance import ledger, services
+from ishc.finance import ledger, monthly, services
 from ishc.finance.models import Entry, EntryKind, Fund, Loan, LoanStatus
 
 from .conftest import active_loan, capital
@@ -152,3 +153,52 @@ def test_it_answers_two_simultaneous_reversals_with_one_refusal(fin):
     assert len(refused) == 1, results
     assert [type(r) for r in results if r not in refused] == [Entry]
     assert Entry.objects.filter(reverses=expense).count() == 1
+
+
+def test_it_never_deadlocks_a_correction_against_an_entry_of_the_same_month(fin, monkeypatch):
+    """A correction of a repayment reverses its interest (Activity Fund) and principal (Loan
+    Fund) lines one after the other. Each entry also adds itself to the club's month's sums
+    (finance.monthly), a row lock held to the end of the transaction. Had the correction taken
+    its second fund only after writing its first line, an entry of that fund written meanwhile
+    would wait for the month's row while holding the fund: "deadlock detected". The correction
+    is held just after its first line, and the other entry written then."""
+    w = fin.w
+    capital(w.club, w.A, 50_000_000)
+    capital(w.club, w.A, 50_000_000, fund="activity")
+    day = D(2025, 2, 2)
+    loan = active_loan(w.club, w.A, fin.a1, 1_200_000, D(2025, 1, 2), rate="12", method="flat")
+    paid = services.repay(w.club, loan, amount=110_000, on=day)
+    first, second = sorted([paid.interest, paid.principal], key=lambda e: e.pk)
+    written, correcting = threading.Event(), threading.local()
+    add = monthly.add
+
+    def add_then_wait(entry):
+        add(entry)
+        if getattr(correcting, "yes", False) and not written.is_set():
+            written.set()
+            time.sleep(1.5)  # the other entry meanwhile takes its fund, then waits for the row
+
+    monkeypatch.setattr(monthly, "add", add_then_wait)
+
+    def correct():
+        correcting.yes = True
+        return services.correct_entry(
+            w.club, first, amount=120_000, date=day, reason="Ghi nhầm số tiền"
+        )
+
+    def other_fund():
+        written.wait(10)
+        return services.record_entry(
+            w.club,
+            w.A,
+            fund_kind=second.fund.kind,
+            kind="income",
+            amount=1_000,
+            date=day,
+            category="other",
+        )
+
+    results = _race(correct, other_fund)
+    assert all(r is not None and not isinstance(r, Exception) for r in results), results
+    assert Entry.objects.filter(reverses__in=[first, second]).count() == 2
+    assert Entry.objects.filter(kind=EntryKind.INCOME, amount=1_000).count() == 1
