@@ -132,6 +132,14 @@ if os.getenv("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["ishc.core.replica.ReplicaRouter"]
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation: the dashboards' grouped queries cost just enough for PostgreSQL to
+        # compile them, 0.4 s per query, each time, for queries that run in about a second (the
+        # national arrears at 10,000 clubs: 48–54 s cold with it, 38–42 s without;
+        # docs/benchmarks.md). Behind PgBouncer, which drops this startup option, set it on the
+        # database instead (docs/deploy.md).
+        _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
