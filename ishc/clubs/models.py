@@ -329,8 +329,17 @@ class Member(models.Model):
     )
     # Null when only the year is known (common on paper): the age is then approximate.
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # No index: every member pays for it on import (about a tenth of the COPY of 20,000 members
+    # on PostgreSQL) and no query needs it. The member list filters by ethnicity as it does by
+    # sex or household, among the members of the area it reads anyway; the composition counts
+    # test it on each member they count. Only deleting an ethnic group would look members up
+    # by it (PROTECT), and the groups are the fixed national list the application never deletes.
     ethnicity = models.ForeignKey(
-        "geo.EthnicGroup", models.PROTECT, verbose_name=_("ethnicity"), related_name="+"
+        "geo.EthnicGroup",
+        models.PROTECT,
+        verbose_name=_("ethnicity"),
+        related_name="+",
+        db_index=False,
     )
     household = models.CharField(
         _("household status"), max_length=12, choices=Household.choices, default=Household.AVERAGE
