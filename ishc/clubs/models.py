@@ -351,6 +351,9 @@ class Member(models.Model):
         _("pension or social allowance"), max_length=8, choices=Allowance.choices, blank=True
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # No index either: the club page counts a group's members among the club's (member_club_name),
+    # and only deleting a group would look members up by it (SET_NULL), which the application
+    # never does (an admin deleting a club would scan the members once).
     group = models.ForeignKey(
         "Group",
         models.SET_NULL,
@@ -358,6 +361,7 @@ class Member(models.Model):
         blank=True,
         related_name="members",
         verbose_name=_("group"),
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -184,6 +185,14 @@ def club_list(request, outside: bool = False, pending: bool = False):
     )
 
 
+def _group_size(club: Club):
+    """Members per group, counted among the club's own members (a group's members are always
+    in its club: moving a member clears the group). clubs_member has no index on the group,
+    which every imported member would pay for; the club's index finds these few hundred."""
+    members = Member.objects.filter(club=club, group=OuterRef("pk")).order_by()
+    return Coalesce(Subquery(members.values("group").annotate(n=Count("pk")).values("n")), 0)
+
+
 @scoped
 def club_detail(request, pk):
     club = _get_club_for_user(request, pk)
@@ -197,7 +206,7 @@ def club_detail(request, pk):
             "lines": club_card(club, on),
             "history": club.status_history.select_related("merged_into"),
             "board": club.board.on(on).select_related("member"),
-            "groups": club.groups.select_related("leader").annotate(size=Count("members")),
+            "groups": club.groups.select_related("leader").annotate(size=_group_size(club)),
             "volunteers": club.volunteers.on(on).select_related("member"),
             "can_edit": _may_edit(request.user, club),
             "can_confirm": _may_confirm(request.user, club),

@@ -224,6 +224,26 @@ def test_it_pins_the_club_page_queries(client, world, django_assert_max_num_quer
     assert len(response.context["board"]) == 4
 
 
+def test_it_counts_each_groups_members_on_the_club_page(client, world):
+    from ishc.clubs import services
+
+    members = fill(world.A, world.kinh, 5)
+    first = services.save_group(None, world.A, name="Tổ 1", leader=members[0])
+    for m in members[1:3]:
+        services.update_member(None, m, group=first)
+    services.save_group(None, world.A, name="Tổ 2", leader=members[3])
+    services.save_group(None, world.A, name="Tổ 3")
+    elsewhere = fill(world.B, world.kinh, 2)
+    services.save_group(None, world.B, name="Tổ 1", leader=elsewhere[0])
+    client.force_login(world.central)
+    response = client.get(reverse("clubs:detail", args=[world.A.pk]))
+    assert {g.name: g.size for g in response.context["groups"]} == {
+        "Tổ 1": 3,
+        "Tổ 2": 1,
+        "Tổ 3": 0,
+    }
+
+
 def test_it_adds_the_registry_to_the_menu(client, world):
     client.force_login(world.club)
     names = [item["name"] for item in client.get(reverse("home")).context["shortcuts"]]
