@@ -184,8 +184,11 @@ class Entry(Immutable):
     def save(self, *args, **kwargs):
         from . import monthly
 
-        # The entry and its month's sums commit together or not at all.
-        with transaction.atomic(using=kwargs.get("using")):
+        if not self._state.adding:
+            super().save(*args, **kwargs)  # refused: entries are immutable
+        # The entry and its month's sums commit together or not at all (without a savepoint:
+        # the services already write in a transaction, and an error here ends it).
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
             monthly.add(self)
 
