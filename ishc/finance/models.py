@@ -184,11 +184,8 @@ class Entry(Immutable):
     def save(self, *args, **kwargs):
         from . import monthly
 
-        if not self._state.adding:
-            super().save(*args, **kwargs)  # refused: entries are immutable
-        # The entry and its month's sums commit together or not at all (without a savepoint:
-        # the services already write in a transaction, and an error here ends it).
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+        # The entry and its month's sums commit together or not at all.
+        with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
             monthly.add(self)
 
